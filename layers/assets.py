@@ -1,0 +1,66 @@
+"""Front-end assets served by the app itself (the map must work air-gapped).
+
+Leaflet and its cluster plugin come from pinned PyPI packages (``xstatic-*``), so
+no file of a CDN is ever needed. The web map refers to them under Streamlit's
+static route; the standalone HTML export inlines the same files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import xstatic.pkg.leaflet as _leaflet
+import xstatic.pkg.leaflet_markercluster as _cluster
+
+#: Where Streamlit serves ``dashboard/static`` from (``server.enableStaticServing``).
+STATIC_URL = "/app/static"
+#: Sub-folder of ``dashboard/static`` that holds the copied third-party files.
+VENDOR = "vendor"
+#: Our own small scripts and styles, shipped inside the package.
+OWN_ASSETS = Path(__file__).resolve().parent / "_assets"
+
+
+def leaflet_dir() -> Path:
+    """Folder with ``leaflet.js``, ``leaflet.css`` and ``images/``."""
+    return Path(_leaflet.BASE_DIR)
+
+
+def markercluster_dir() -> Path:
+    """Folder with the Leaflet.markercluster files."""
+    return Path(_cluster.BASE_DIR)
+
+
+def install_static(dest: Path) -> list[Path]:
+    """Copy every asset the page needs into ``dest/vendor`` (idempotent).
+
+    Returns
+    -------
+    list of Path
+        The files written, for the caller's report.
+    """
+    target = dest / VENDOR
+    written: list[Path] = []
+    plan = {
+        "leaflet": (leaflet_dir(), ["leaflet.js", "leaflet.css", "images"]),
+        "markercluster": (markercluster_dir(), ["leaflet.markercluster.js", "MarkerCluster.css",
+                                                "MarkerCluster.Default.css"]),
+        "briefing": (OWN_ASSETS, [p.name for p in sorted(OWN_ASSETS.glob("*"))
+                                  if p.is_file()] if OWN_ASSETS.is_dir() else []),
+    }
+    for folder, (src_dir, names) in plan.items():
+        out = target / folder
+        out.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            src = src_dir / name
+            if src.is_dir():
+                shutil.copytree(src, out / name, dirs_exist_ok=True)
+            else:
+                shutil.copy2(src, out / name)
+            written.append(out / name)
+    return written
+
+
+def url(folder: str, name: str) -> str:
+    """URL of an installed asset as the browser requests it from the app."""
+    return f"{STATIC_URL}/{VENDOR}/{folder}/{name}"

@@ -1,0 +1,43 @@
+"""Controlled vocabularies of the data contract (see ``geodata/README.md``).
+
+Kept in one place so validation, styling and legends cannot drift apart.
+"""
+
+from __future__ import annotations
+
+CONFIDENCE = ("high", "medium", "low")
+
+CONTROLLERS = ("assad_government", "hts_led", "transitional_government", "sna", "sdf",
+               "southern_factions", "druze_factions", "us_sfa", "israel")
+
+STATUSES = ("active", "drawing_down", "vacated", "uncertain")
+SITE_TYPES = ("naval_base", "air_base", "airport", "garrison", "military_police", "headquarters",
+              "port")
+PARTS = ("site", "outline", "perimeter", "runway")
+MODES = ("road", "air", "sea")
+EVENT_CATEGORIES = ("control", "russian_forces", "basing_talks")
+PLACE_TYPES = ("city", "town", "crossing", "garrison")
+
+#: Properties every feature of the project's own layers must carry.
+CONTRACT = ("id", "name", "valid_from", "source", "confidence")
+
+#: Per kind: property -> allowed values (checked when the kind is not generic).
+KIND_VOCAB: dict[str, dict[str, tuple[str, ...]]] = {
+    "installations": {"status": STATUSES, "site_type": SITE_TYPES, "part": PARTS},
+    "routes": {"mode": MODES},
+    "control_zones": {"controller": CONTROLLERS},
+    "events": {"category": EVENT_CATEGORIES},
+    "places": {"place_type": PLACE_TYPES},
+    "generic": {},
+}
+
+#: Per kind: the geometry types allowed.
+KIND_GEOMETRIES: dict[str, tuple[str, ...]] = {
+    "installations": ("Point", "Polygon", "MultiPolygon", "LineString"),
+    "routes": ("LineString", "MultiLineString"),
+    "control_zones": ("Polygon", "MultiPolygon"),
+    "events": ("Point",),
+    "places": ("Point",),
+    "generic": ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                "MultiPolygon", "GeometryCollection"),
+}
