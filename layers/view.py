@@ -1,7 +1,7 @@
 """The as-of view: what a map of a given date, layers and extent shows.
 
 The web map, the static map and every export take a :class:`MapView` and call
-:func:`view_frames`, so they cannot disagree about what is on the map.
+:func:`view_layers`, so they cannot disagree about what is on the map.
 """
 
 from __future__ import annotations
@@ -11,8 +11,21 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
+from layers.catalog import LayerSpec
 from layers.data import LoadedLayers
 from layers.timeline import as_of, events_window, parse_date
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A layer that is not in the catalog: an upload, range rings, a change layer.
+
+    It carries its own spec (title, kind, style) so every renderer treats it like
+    a catalog layer. ``spec.path`` may be empty.
+    """
+
+    spec: LayerSpec
+    frame: gpd.GeoDataFrame = field(compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -24,23 +37,22 @@ class MapView:
     day
         The as-of date.
     layer_ids
-        Visible layers, in the catalog's drawing order or any order (drawing
-        always follows the catalog).
+        Visible layers (catalog ids and overlay ids). Drawing follows the
+        catalog's order, overlays on top.
     bbox
         ``(minlon, minlat, maxlon, maxlat)`` of the view, or None for the
         catalog's region.
     title
         Title for exports; None for the catalog's title.
-    extra
-        Session layers (uploads) to draw on top, by id.
+    overlays
+        Session layers (uploads, analysis results) drawn on top when visible.
     """
 
     day: dt.date
     layer_ids: tuple[str, ...]
     bbox: tuple[float, float, float, float] | None = None
     title: str | None = None
-    extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, compare=False,
-                                                hash=False)
+    overlays: tuple[Overlay, ...] = ()
 
     @classmethod
     def create(cls, day: str | dt.date, layer_ids: list[str] | tuple[str, ...], **kwargs
@@ -49,23 +61,22 @@ class MapView:
         return cls(day=parse_date(day), layer_ids=tuple(layer_ids), **kwargs)
 
 
-def view_frames(loaded: LoadedLayers, view: MapView) -> dict[str, gpd.GeoDataFrame]:
-    """The features of each visible layer as of the view's date, in drawing order.
+def layer_as_of(spec: LayerSpec, frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
+    """One layer's features for a day.
 
-    Events are shown over a window (``style.window_days`` before the date) since
-    a one-day event would otherwise vanish from the map the day after.
+    Events are shown over a window (``style.window_days`` before the date) since a
+    one-day event would otherwise vanish from the map the day after it happened.
     """
-    out: dict[str, gpd.GeoDataFrame] = {}
-    for spec in loaded.specs():
-        if spec.id not in view.layer_ids:
-            continue
-        frame = loaded.frames[spec.id]
-        if spec.kind == "events":
-            days = int(spec.style.get("window_days", 7))
-            out[spec.id] = events_window(frame, view.day, before=days)
-        else:
-            out[spec.id] = as_of(frame, view.day)
-    for layer_id, frame in view.extra.items():
-        if layer_id in view.layer_ids:
-            out[layer_id] = as_of(frame, view.day)
+    if spec.kind == "events":
+        return events_window(frame, day, before=int(spec.style.get("window_days", 7)))
+    return as_of(frame, day)
+
+
+def view_layers(loaded: LoadedLayers, view: MapView
+                ) -> list[tuple[LayerSpec, gpd.GeoDataFrame]]:
+    """Visible layers with their features as of the view's date, in drawing order."""
+    out = [(spec, layer_as_of(spec, loaded.frames[spec.id], view.day))
+           for spec in loaded.specs() if spec.id in view.layer_ids]
+    out.extend((o.spec, layer_as_of(o.spec, o.frame, view.day))
+               for o in view.overlays if o.spec.id in view.layer_ids)
     return out

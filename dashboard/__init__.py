@@ -1,0 +1,1 @@
+"""The Streamlit app: a thin UI over the ``layers`` package."""
