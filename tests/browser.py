@@ -1,0 +1,83 @@
+"""Real-browser support for the tests: Debian's Chromium driven by Playwright, offline.
+
+Every request to a host other than the app's own (localhost, 127.0.0.1, file:,
+data:, blob:) is aborted and recorded, so a test can assert that the page needs
+no network and never tried to reach one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--disable-quic", "--disable-dev-shm-usage"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", ""}
+LOCAL_SCHEMES = {"file", "data", "blob", "about"}
+
+
+@dataclass
+class PageLog:
+    """What a page did: requests refused, script errors, console errors, dialogs."""
+
+    blocked: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def is_local(url: str) -> bool:
+    """True for the app's own origin and for inline/local schemes."""
+    parsed = urlparse(url)
+    return parsed.scheme in LOCAL_SCHEMES or parsed.hostname in LOCAL_HOSTS
+
+
+def require_chromium() -> None:
+    """Skip with the reason when Chromium or Playwright is missing (test.sh installs both)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (test.sh "
+                    "installs it with apt-get)")
+    pytest.importorskip("playwright.sync_api")
+
+
+@contextlib.contextmanager
+def offline_page(viewport: tuple[int, int] = (1400, 900)) -> Iterator[tuple[object, PageLog]]:
+    """A fresh Chromium page whose non-local requests are aborted and logged."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    log = PageLog()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": viewport[0],
+                                                    "height": viewport[1]})
+
+            def route(route_obj, request) -> None:
+                if is_local(request.url):
+                    route_obj.continue_()
+                else:
+                    log.blocked.append(request.url)
+                    route_obj.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
+            page.on("console", lambda msg: log.console_errors.append(msg.text)
+                    if msg.type == "error" else None)
+
+            def on_dialog(dialog) -> None:
+                log.dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
+            yield page, log
+        finally:
+            browser.close()
