@@ -15,13 +15,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 
 from layers._coords import DEFAULT_REGION, guess_projected_crs, looks_swapped
 from layers._problems import Problem
+from layers.geodesy import geodesic_area_km2
 from layers.vocab import CONFIDENCE, CONTRACT, KIND_GEOMETRIES, KIND_VOCAB
 
-_GEOD = Geod(ellps="WGS84")
 #: Overlap or gap smaller than this (km²) is rounding noise, not a data error.
 AREA_TOLERANCE_KM2 = 0.05
 GAP_TOLERANCE_KM2 = 1.0
@@ -211,14 +210,22 @@ def _is_missing(value: object) -> bool:
 
 
 def _date_fix(value: str, column: str) -> str:
+    candidates: list[str] = []
     for fmt in ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y", "%d %B %Y",
-                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"):
+                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y%m%d"):
         try:
-            day = dt.datetime.strptime(value, fmt).date()
+            day = dt.datetime.strptime(value, fmt).date().isoformat()
         except ValueError:
             continue
-        return f"Write it as {column}: \"{day.isoformat()}\" (if that is the day meant)."
-    return f"Write {column} as YYYY-MM-DD, e.g. \"2024-12-08\"."
+        if day not in candidates:
+            candidates.append(day)
+    if len(candidates) == 1:
+        return f'Write it as {column}: "{candidates[0]}" (if that is the day meant).'
+    if candidates:
+        options = " or ".join(f'"{c}"' for c in candidates)
+        return (f"Write it as {options}: {value!r} is ambiguous (day/month or month/day), "
+                "so say which in YYYY-MM-DD.")
+    return f'Write {column} as YYYY-MM-DD, e.g. "2024-12-08".'
 
 
 def _check_vocab(frame: gpd.GeoDataFrame, kind: str, label: str,
@@ -267,13 +274,6 @@ def _check_validity(frame: gpd.GeoDataFrame, label: str, problems: list[Problem]
         fixed[invalid] = shapely.make_valid(geoms[invalid])
         frame = frame.set_geometry(fixed)
     return frame
-
-
-def geodesic_area_km2(geom: shapely.Geometry) -> float:
-    """Area on the WGS84 ellipsoid in km² (lon/lat input)."""
-    if geom is None or geom.is_empty:
-        return 0.0
-    return abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e6
 
 
 def check_zone_tiling(frame: gpd.GeoDataFrame, label: str, problems: list[Problem], *,
