@@ -7,7 +7,8 @@ machines reach), decodes the TopoJSON itself (no Node.js code runs) and writes:
 ``geodata/basemap/countries.geojson``
     Syria and its neighbours, clipped to the map frame.
 ``geodata/basemap/syria.geojson``
-    Syria alone at full resolution (the Golan included, as Natural Earth draws it).
+    Syria alone at full resolution, as Natural Earth draws it: the 1974 ceasefire
+    line, so the Israeli-occupied Golan lies outside it (185,941 km² on WGS84).
     Control zones are clipped to this outline and must tile it.
 
 Run from the repository root::
@@ -129,7 +130,8 @@ def main() -> None:
     _write(OUT / "syria.geojson", [{
         "type": "Feature",
         "properties": {"id": "syria", "name": "Syria", "iso_n3": SYRIA_ID, "source": SOURCE,
-                       "notes": "Includes the Israeli-occupied Golan, as Natural Earth draws it."},
+                       "notes": "Natural Earth 1:10m outline; the Israeli-occupied Golan lies outside it "
+                                "(Natural Earth draws the 1974 ceasefire line)."},
         "geometry": _round(mapping(syria), 6),
     }])
     print(f"wrote {len(features)} countries to {OUT}")
