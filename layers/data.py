@@ -17,6 +17,9 @@ from layers._errors import LayerValidationError
 from layers._problems import Problem
 from layers.catalog import Catalog, LayerSpec, load_catalog
 
+CATALOG_MAX_BYTES = 2 * 1024**3
+CATALOG_MAX_FEATURES = 5_000_000
+
 
 @dataclass
 class LoadedLayers:
@@ -62,7 +65,10 @@ def _load_cached(path: str, _mtime: int, kind: str,
                  coverage: shapely.Geometry | None) -> gpd.GeoDataFrame:
     from layers.load import load_layer
 
-    return load_layer(Path(path), kind, coverage=coverage)
+    # The upload limits guard against hostile files; the catalog's own files are trusted
+    # to be large (the benchmarks' scale set is ~100 MB).
+    return load_layer(Path(path), kind, coverage=coverage, max_bytes=CATALOG_MAX_BYTES,
+                      max_features=CATALOG_MAX_FEATURES)
 
 
 def load_catalog_layers(catalog: Catalog | None = None) -> LoadedLayers:
