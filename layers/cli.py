@@ -18,6 +18,11 @@ from layers._errors import LayersError
 COMMANDS = {
     "validate": "layers._cmd_validate",
     "assets": "layers._cmd_assets",
+    "stats": "layers._cmd_stats",
+    "measure": "layers._cmd_measure",
+    "diff": "layers._cmd_diff",
+    "export": "layers._cmd_export",
+    "pack": "layers._cmd_pack",
 }
 
 
