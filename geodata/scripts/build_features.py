@@ -328,7 +328,11 @@ WAYPOINTS: dict[str, LatLon] = {
     "Talkalakh junction": (34.69, 36.26), "M1 west ≈34.77, 36.05": (34.77, 36.05),
     "Tartus south junction": (34.85, 35.93), "Tartus": (34.889, 35.887),
     # Coastal M1
-    "Baniyas": (35.182, 35.940), "Jableh": (35.361, 35.926),
+    "Baniyas": (35.182, 35.940),
+    # Not in FACTS: a schematic bend inland so the Baniyas-Jableh leg stays on land on
+    # Natural Earth's coarse coastline (a straight leg ran 9 km over the sea).
+    "Coastal M1 inland ≈35.22, 35.975": (35.22, 35.975),
+    "Jableh": (35.361, 35.926),
     "Khmeimim turn-off": (35.40, 35.955),
     # M4 east (the old Russian patrol axis), east to west
     "Tell Tamr": (36.650, 40.367), "Ain Issa": (36.385, 38.862),
@@ -685,7 +689,7 @@ _TARTUS_BASE = SITE["tartus"].at
 _QAMISHLI_AIRPORT = SITE["qamishli-airport"].at
 _M1_TO_KHMEIMIM = ("Homs", "M1 west ≈34.70, 36.45", "Talkalakh junction",
                    "M1 west ≈34.77, 36.05", "Tartus south junction", "Tartus", "Baniyas",
-                   "Jableh", "Khmeimim turn-off")
+                   "Coastal M1 inland ≈35.22, 35.975", "Jableh", "Khmeimim turn-off")
 #: General knowledge, not in FACTS: only used to give an external leg its direction.
 _MOSCOW: LatLon = (55.76, 37.62)
 _AL_KHADIM: LatLon = (32.5, 20.7)
