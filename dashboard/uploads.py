@@ -1,10 +1,175 @@
-"""Upload panel: analysts' own layers, validated, kept in the session (issue 6). Stub."""
+"""Upload panel: analysts' own layers, validated once, kept in this browser session only.
+
+The file picker is an inbox: files dropped on it are validated (by
+:func:`layers.upload.load_upload`, which never raises), accepted layers move to
+the list below it, each with its feature count and a remove button, and the
+picker is emptied for the next file. The report of the last batch stays on
+screen: every problem with its feature and fix, as escaped text, because the
+text comes from a file a stranger may have written. A refused file never
+touches the layers already loaded.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field, replace
+
+import streamlit as st
+
+from dashboard._sidebar import md_text
+from layers._formats import ACCEPTED, SHAPEFILE_PARTS
+from layers._problems import Problem
+from layers.upload import MB, UploadLimits, bundle_shapefiles, load_upload
 from layers.view import Overlay
+
+LAYERS = "uploads:layers"  # dict[id, Accepted], in upload order
+REPORT = "uploads:report"  # list[Report] of the last batch
+GENERATION = "uploads:generation"  # bumps to empty the file picker
+COLORS_USED = "uploads:colors"  # uploads accepted so far, for a distinct colour each
+REPAIR = "uploads:repair"
+#: Problems listed per file; the rest are counted (a broken 100,000-feature file must
+#: not print 100,000 lines).
+SHOWN_PER_FILE = 20
+
+
+@dataclass
+class Accepted:
+    """A layer in the session."""
+
+    overlay: Overlay
+    name: str
+    digest: str
+
+
+@dataclass
+class Report:
+    """What one uploaded file produced: accepted or not, and its problems."""
+
+    name: str
+    digest: str
+    accepted: bool
+    problems: list[Problem] = field(default_factory=list)
+    data: bytes | None = None  # kept only for "load with repairs"
 
 
 def render_uploads() -> list[Overlay]:
-    """Draw the uploader and the validation report; return the session's uploaded layers."""
-    return []
+    """Draw the uploader, the validation report and the uploaded layers; return them.
+
+    Returns
+    -------
+    list of Overlay
+        The session's accepted uploads in upload order (the app adds toggles,
+        legends and passes them to the map and every export).
+    """
+    state = st.session_state
+    state.setdefault(LAYERS, {})
+    state.setdefault(REPORT, [])
+    state.setdefault(GENERATION, 0)
+    state.setdefault(COLORS_USED, 0)
+    limits = UploadLimits.from_env()
+    files = st.file_uploader(
+        "Add a layer", type=[s.lstrip(".") for s in (*ACCEPTED, *SHAPEFILE_PARTS)],
+        accept_multiple_files=True,
+        key=f"uploads:picker:{state[GENERATION]}",
+        max_upload_size=max(1, limits.max_bytes // MB),
+        help="GeoJSON, KML/KMZ, GeoPackage, or a Shapefile: zipped, or its .shp, .shx, .dbf "
+             "and .prj picked together. The layer stays in this browser session only.")
+    st.caption(f"Up to {limits.max_bytes / MB:,.0f} MB and {limits.max_features:,} features "
+               "per file. Kept for this session only.")
+    repair = st.checkbox("Repair invalid geometries", key=REPAIR,
+                         help="Fix self-intersecting or badly closed polygons and say so, "
+                              "instead of refusing the file.")
+    if files:
+        picked = bundle_shapefiles([(f.name, f.getvalue()) for f in files])
+        state[REPORT] = [_take(name, data, limits, repair=repair) for name, data in picked]
+        state[GENERATION] += 1
+        st.rerun()
+    _show_report(limits)
+    _show_layers()
+    return [a.overlay for a in state[LAYERS].values()]
+
+
+def _take(name: str, data: bytes, limits: UploadLimits, *, repair: bool) -> Report:
+    """Validate one file (once) and keep its layer if accepted."""
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    layers: dict[str, Accepted] = st.session_state[LAYERS]
+    for accepted in layers.values():
+        if accepted.digest == digest and accepted.name == name:
+            return Report(name, digest, True, [Problem(
+                name, "", "is already loaded.", severity="warning", rule="already-loaded")])
+    overlay, problems = load_upload(data, name, limits=limits, repair=repair,
+                                    color_index=st.session_state[COLORS_USED])
+    if overlay is None:
+        fixable = any(p.rule == "invalid-geometry" for p in problems) and not repair
+        return Report(name, digest, False, problems, data if fixable else None)
+    overlay = _unique(overlay, layers)
+    layers[overlay.spec.id] = Accepted(overlay, name, digest)
+    st.session_state[COLORS_USED] += 1
+    return Report(name, digest, True, problems)
+
+
+def _unique(overlay: Overlay, layers: dict[str, Accepted]) -> Overlay:
+    """Two uploads named alike get ``upload-x`` and ``upload-x-2``."""
+    base, n, layer_id = overlay.spec.id, 1, overlay.spec.id
+    while layer_id in layers:
+        n += 1
+        layer_id = f"{base}-{n}"
+    if layer_id == base:
+        return overlay
+    return Overlay(replace(overlay.spec, id=layer_id), overlay.frame)
+
+
+def problem_markdown(problem: Problem) -> str:
+    """One problem as a markdown list item, every piece of file text escaped."""
+    where = f"feature {md_text(problem.feature)}: " if problem.feature else ""
+    text = f"- {where}{md_text(problem.message)}"
+    if problem.fix:
+        text += f" — *Fix:* {md_text(problem.fix)}"
+    return text
+
+
+def report_markdown(problems: list[Problem], limit: int = SHOWN_PER_FILE) -> str:
+    """Errors first, then warnings; ``limit`` lines and a count of the rest."""
+    ordered = sorted(problems, key=lambda p: p.severity != "error")
+    lines = [problem_markdown(p) for p in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"- … and {len(ordered) - limit:,} more.")
+    return "\n".join(lines)
+
+
+def _show_report(limits: UploadLimits) -> None:
+    for i, report in enumerate(st.session_state[REPORT]):
+        name = md_text(report.name)
+        errors = [p for p in report.problems if p.severity == "error"]
+        if not report.accepted:
+            st.error(f"**{name}** was not loaded ({len(errors)} problem"
+                     f"{'s' if len(errors) != 1 else ''}):\n\n"
+                     f"{report_markdown(report.problems)}")
+            if report.data is not None and st.button("Load it with geometries repaired",
+                                                     key=f"uploads:repair:{i}:{report.digest}"):
+                st.session_state[REPORT][i] = _take(report.name, report.data, limits,
+                                                    repair=True)
+                st.rerun()
+        elif report.problems:
+            st.warning(f"**{name}** loaded, with notes:\n\n{report_markdown(report.problems)}")
+        else:
+            st.success(f"**{name}** loaded.")
+
+
+def _show_layers() -> None:
+    layers: dict[str, Accepted] = st.session_state[LAYERS]
+    if not layers:
+        return
+    st.markdown("**Loaded**")
+    for layer_id, accepted in list(layers.items()):
+        text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+        text_col.markdown(f"{md_text(accepted.overlay.spec.title)} · "
+                          f"{len(accepted.overlay.frame):,} feature"
+                          f"{'s' if len(accepted.overlay.frame) != 1 else ''}")
+        if button_col.button("", icon=":material/delete:", key=f"uploads:remove:{layer_id}",
+                             help=f"Remove {md_text(accepted.overlay.spec.title)} from the "
+                                  "map and the exports."):
+            del layers[layer_id]
+            st.session_state[REPORT] = [r for r in st.session_state[REPORT]
+                                        if r.digest != accepted.digest]
+            st.rerun()

@@ -8,9 +8,9 @@ problem in the file is reported at once (:class:`layers.LayerValidationError`).
 
 from __future__ import annotations
 
-import io
 import json
 import math
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,9 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 
 from layers._errors import LayerValidationError
+from layers._formats import ACCEPTED, read_ogr, sniff, stage
 from layers._problems import Problem
+from layers._zipsafe import ZipLimits
 from layers.validate import validate_frame
 
 #: Upper bounds that keep a hostile or mistaken file from exhausting memory.
@@ -42,7 +44,8 @@ def load_layer(source: str | Path | bytes, kind: str = "generic", *, name: str |
                coverage: shapely.Geometry | None = None,
                region: tuple[float, float, float, float] | None = None,
                repair: bool = False, max_bytes: int = MAX_BYTES,
-               max_features: int = MAX_FEATURES) -> gpd.GeoDataFrame:
+               max_features: int = MAX_FEATURES,
+               max_unzipped_bytes: int | None = None) -> gpd.GeoDataFrame:
     """Read, check and return one layer as a GeoDataFrame in WGS84.
 
     Parameters
@@ -62,6 +65,9 @@ def load_layer(source: str | Path | bytes, kind: str = "generic", *, name: str |
         Repair invalid geometries (with a warning) instead of refusing them.
     max_bytes, max_features
         Limits; a larger file is refused with a message that says so.
+    max_unzipped_bytes
+        For a zip: the most its members may inflate to; defaults to four times
+        ``max_bytes`` (200 MB), so a zip bomb is refused before it fills memory.
 
     Returns
     -------
@@ -76,7 +82,9 @@ def load_layer(source: str | Path | bytes, kind: str = "generic", *, name: str |
     """
     label = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     problems: list[Problem] = []
-    features, crs = _read_features(source, label, problems, max_bytes=max_bytes)
+    zip_limits = ZipLimits(max_unzipped_bytes=max_unzipped_bytes or 4 * max_bytes)
+    features, crs = _read_features(source, label, problems, max_bytes=max_bytes,
+                                   max_features=max_features, zip_limits=zip_limits)
     if len(features) > max_features:
         problems.append(Problem(label, "", f"has {len(features):,} features, more than the "
                                 f"limit of {max_features:,}.", "Split the file or filter it.",
@@ -132,14 +140,30 @@ def _read_bytes(source: str | Path | bytes, label: str, problems: list[Problem],
 
 
 def _read_features(source: str | Path | bytes, label: str, problems: list[Problem], *,
-                   max_bytes: int) -> tuple[list[dict[str, Any]], str | None]:
+                   max_bytes: int, max_features: int, zip_limits: ZipLimits
+                   ) -> tuple[list[dict[str, Any]], str | None]:
+    """Decide the format from the bytes, then parse GeoJSON here or hand the rest to GDAL."""
     data = _read_bytes(source, label, problems, max_bytes)
     if data is None:
         return [], None
-    suffix = Path(label).suffix.lower()
-    if suffix in _GEOJSON_SUFFIXES or data.lstrip()[:1] in (b"{", b"["):
+    found = sniff(data, label)
+    if found.kind is None:
+        fix = ("Upload the .shp with its .shx, .dbf and .prj (picked together, or zipped in "
+               "one .zip)." if "Shapefile" in found.what else
+               f"Upload one of: {', '.join(ACCEPTED)} (a Shapefile zipped with its .shx, .dbf "
+               "and .prj).")
+        problems.append(Problem(label, "", f"looks like {found.what}, not a layer the app reads.",
+                                fix, rule="unsupported-format"))
+        return [], None
+    if found.kind == "geojson":
         return _parse_geojson(data, label, problems)
-    return _read_with_ogr(data, label, problems)
+    with tempfile.TemporaryDirectory(prefix="briefing-upload-") as tmp:
+        path = stage(data, found.kind, Path(tmp), label, problems, zip_limits=zip_limits)
+        if path is None:
+            return [], None
+        if path.suffix in (".geojson", ".json"):
+            return _parse_geojson(path.read_bytes(), label, problems)
+        return read_ogr(path, label, problems, max_features=max_features)
 
 
 def _parse_geojson(data: bytes, label: str, problems: list[Problem]
@@ -150,12 +174,16 @@ def _parse_geojson(data: bytes, label: str, problems: list[Problem]
         problems.append(Problem(label, "", "is not UTF-8 text.",
                                 "Save it as UTF-8 GeoJSON.", rule="not-utf8"))
         return [], None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(
-            exc, json.JSONDecodeError) else ""
-        problems.append(Problem(label, "", f"is not valid JSON{where}: {exc}.",
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(label, "", f"is not valid JSON (line {exc.lineno}, column "
+                                f"{exc.colno}): {exc.msg}.",
                                 "Check it with a JSON linter; a missing comma or quote is usual.",
                                 rule="not-json"))
+        return [], None
+    except RecursionError:
+        problems.append(Problem(label, "", "is nested too deeply to be GeoJSON.",
+                                "Check that the file is GeoJSON; coordinates nest 4 levels at "
+                                "most.", rule="not-json"))
         return [], None
     if not isinstance(doc, dict):
         problems.append(Problem(label, "", f"top level is a JSON {type(doc).__name__}, not a "
@@ -175,9 +203,15 @@ def _parse_geojson(data: bytes, label: str, problems: list[Problem]
                                     'Give the FeatureCollection a "features" array.',
                                     rule="not-featurecollection"))
             return [], None
+    elif kind == "Topology":
+        problems.append(Problem(label, "", '"type" is \'Topology\': this is TopoJSON; expected '
+                                '"FeatureCollection".', "Convert it to GeoJSON (QGIS: Export > "
+                                "Save Features As > GeoJSON; or mapshaper -o format=geojson).",
+                                rule="not-featurecollection"))
+        return [], None
     else:
-        problems.append(Problem(label, "", f'"type" is {kind!r}; expected "FeatureCollection".',
-                                "Make it a GeoJSON FeatureCollection.",
+        problems.append(Problem(label, "", f'"type" is {str(kind)[:80]!r}; expected '
+                                '"FeatureCollection".', "Make it a GeoJSON FeatureCollection.",
                                 rule="not-featurecollection"))
         return [], None
     return features, _declared_crs(doc, label, problems)
@@ -204,25 +238,6 @@ def _declared_crs(doc: dict[str, Any], label: str, problems: list[Problem]) -> s
                                 rule="crs-unknown"))
         return None
     return name
-
-
-def _read_with_ogr(data: bytes, label: str, problems: list[Problem]
-                   ) -> tuple[list[dict[str, Any]], str | None]:
-    """Read any other vector format GDAL knows (KML, GeoPackage, zipped Shapefile)."""
-    import pyogrio  # local: only uploads of non-GeoJSON files need GDAL
-
-    try:
-        frame = pyogrio.read_dataframe(io.BytesIO(data))
-    except Exception as exc:  # GDAL raises many types; all mean "unreadable"
-        problems.append(Problem(label, "", f"could not be read as a vector file ({exc}).",
-                                "Upload GeoJSON, KML, GeoPackage or a zipped Shapefile.",
-                                rule="unreadable"))
-        return [], None
-    crs = frame.crs.to_string() if frame.crs is not None else None
-    if crs is not None and CRS.from_user_input(crs).equals(CRS.from_epsg(4326)):
-        crs = None
-    features = json.loads(frame.to_json(drop_id=True, to_wgs84=False, default=str))["features"]
-    return features, crs
 
 
 def _to_frame(features: list[Any], label: str, problems: list[Problem]) -> gpd.GeoDataFrame:
@@ -332,6 +347,16 @@ def _reproject(frame: gpd.GeoDataFrame, crs: str, label: str,
                                 "Reproject it to WGS84 (EPSG:4326) before loading.",
                                 rule="crs-unknown"))
         return frame
-    problems.append(Problem(label, "", f"declared {crs}; reprojected to WGS84.",
-                            severity="warning", rule="reprojected"))
+    problems.append(Problem(label, "", f"declared {_crs_label(crs)}; reprojected to WGS84 "
+                            "longitude/latitude.", severity="warning", rule="reprojected"))
     return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs="EPSG:4326"))
+
+
+def _crs_label(crs: str) -> str:
+    """``EPSG:3857 (WGS 84 / Pseudo-Mercator)`` rather than a page of WKT."""
+    try:
+        parsed = CRS.from_user_input(crs)
+    except CRSError:
+        return crs[:80]
+    code = parsed.to_epsg()
+    return f"EPSG:{code} ({parsed.name})" if code else parsed.name

@@ -8,7 +8,6 @@ the value received and the fix, because analysts fix these files by hand.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -139,7 +138,8 @@ def _check_contract(frame: gpd.GeoDataFrame, kind: str, label: str,
                 problems.append(Problem(label, _ref(frame, i), f"has no '{column}'.",
                                         _CONTRACT_FIX[column], rule="missing-property"))
     if "confidence" in frame.columns:
-        for i in np.flatnonzero(~_missing(frame, "confidence")):
+        known = frame["confidence"].isin(CONFIDENCE).to_numpy()  # vectorised: 250k rows
+        for i in np.flatnonzero(~_missing(frame, "confidence") & ~known):
             value = frame["confidence"].iloc[i]
             if value not in CONFIDENCE:
                 problems.append(Problem(label, _ref(frame, i),
@@ -165,6 +165,7 @@ def _check_ids(frame: gpd.GeoDataFrame, kind: str, label: str,
         return
     missing = _missing(frame, "id")
     if missing.any():
+        frame["id"] = frame["id"].astype(object)  # an all-null column is float64
         frame.loc[missing, "id"] = [f"f{i}" for i in frame.loc[missing, "_index"]]
     frame["id"] = frame["id"].astype(str)
     dup = frame["id"].duplicated(keep="first").to_numpy()
@@ -282,6 +283,13 @@ def check_zone_tiling(frame: gpd.GeoDataFrame, label: str, problems: list[Proble
 
     Checking only the change dates is enough: between two of them the set of
     valid features, hence the map, is the same.
+
+    A file of a hundred snapshots of thousands of vertices is checked in
+    seconds, not minutes: when a date's zones form a valid polygon coverage
+    (GEOS's coverage validator: no overlaps, shared edges that match), their
+    union is a cheap coverage union and only the gap is left to measure. Other
+    dates take the exact path: overlaps between features of different
+    controllers found with a spatial index and measured where interiors meet.
     """
     from layers.timeline import as_of, change_dates
 
@@ -292,23 +300,52 @@ def check_zone_tiling(frame: gpd.GeoDataFrame, label: str, problems: list[Proble
         if not key or key in seen:
             continue
         seen.add(key)
-        by_controller = {c: shapely.union_all(g.geometry.values)
-                         for c, g in today.groupby("controller")}
-        for (a, ga), (b, gb) in itertools.combinations(by_controller.items(), 2):
-            if not ga.intersects(gb):
-                continue
-            area = geodesic_area_km2(ga.intersection(gb))
-            if area > AREA_TOLERANCE_KM2:
-                problems.append(Problem(label, "", f"on {day:%Y-%m-%d} zones of {a} and {b} "
-                                        f"overlap by {area:,.1f} km².",
-                                        "A place has one controller on a given day: trim one "
-                                        "zone or fix their valid_from/valid_to.",
-                                        rule="zone-overlap"))
+        geoms = today.geometry.values
+        controllers = today["controller"].astype(str).to_numpy()
+        if _is_coverage(geoms):
+            union = shapely.coverage_union_all(geoms)
+        else:
+            _report_overlaps(geoms, controllers, day, label, problems)
+            union = shapely.union_all(geoms)
         if coverage is not None:
-            gap = geodesic_area_km2(coverage.difference(shapely.union_all(
-                list(by_controller.values()))))
+            gap = geodesic_area_km2(coverage.difference(union))
             if gap > GAP_TOLERANCE_KM2:
                 problems.append(Problem(label, "", f"on {day:%Y-%m-%d} the zones leave "
                                         f"{gap:,.1f} km² of the country unassigned.",
                                         "Extend a zone to cover the gap (zones must tile the "
                                         "country on every date).", rule="zone-gap"))
+
+
+def _is_coverage(geoms: np.ndarray) -> bool:
+    """True when the polygons tile without overlaps and with matching shared edges.
+
+    False says only that the fast path does not apply (edges that do not share
+    vertices are enough), not that anything is wrong.
+    """
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))  # Polygon, MultiPolygon
+    return bool(polygonal.all()) and bool(shapely.coverage_is_valid(geoms))
+
+
+def _report_overlaps(geoms: np.ndarray, controllers: np.ndarray, day: dt.date, label: str,
+                     problems: list[Problem]) -> None:
+    """Overlaps between controllers on ``day``, one problem per pair of controllers.
+
+    Candidate pairs come from an STRtree; only those of different controllers
+    whose interiors meet (DE-9IM ``2********``) are intersected and measured.
+    """
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    keep = (left < right) & (controllers[left] != controllers[right])
+    left, right = left[keep], right[keep]
+    inside = shapely.relate_pattern(geoms[left], geoms[right], "2********")
+    pieces: dict[tuple[str, str], list[shapely.Geometry]] = {}
+    for i, j in zip(left[inside], right[inside], strict=True):
+        pair = tuple(sorted((controllers[i], controllers[j])))
+        pieces.setdefault(pair, []).append(shapely.intersection(geoms[i], geoms[j]))
+    for (a, b), parts in sorted(pieces.items()):
+        area = geodesic_area_km2(shapely.union_all(parts))
+        if area > AREA_TOLERANCE_KM2:
+            problems.append(Problem(label, "", f"on {day:%Y-%m-%d} zones of {a} and {b} "
+                                    f"overlap by {area:,.1f} km².",
+                                    "A place has one controller on a given day: trim one "
+                                    "zone or fix their valid_from/valid_to.",
+                                    rule="zone-overlap"))
