@@ -130,7 +130,7 @@ def _check_contract(frame: gpd.GeoDataFrame, kind: str, label: str,
             n = int(_missing(frame, column).sum())
             if n:
                 problems.append(Problem(label, "", f"{n} feature(s) have no {column}; {why}.",
-                                        f"Add a '{column}' property.", severity="warning",
+                                        _missing_fix(frame, column), severity="warning",
                                         rule=f"missing-{column}"))
     else:
         for column in CONTRACT:
@@ -147,6 +147,24 @@ def _check_contract(frame: gpd.GeoDataFrame, kind: str, label: str,
                                         "Map H/M/L ratings to high/medium/low.",
                                         severity="warning" if kind == "generic" else "error",
                                         rule="bad-confidence"))
+
+
+#: Column names analysts often use for the contract's properties.
+_ALIASES = {
+    "valid_from": ("date", "start", "start_date", "begin", "from", "date_from", "valid_start"),
+    "valid_to": ("end", "end_date", "until", "to", "date_to", "valid_end"),
+    "source": ("sources", "src", "reference", "citation"),
+    "confidence": ("conf", "certainty", "reliability"),
+}
+
+
+def _missing_fix(frame: gpd.GeoDataFrame, column: str) -> str:
+    """Suggest renaming a look-alike column, since that is the usual cause."""
+    lower = {str(c).lower(): str(c) for c in frame.columns}
+    alias = next((lower[a] for a in _ALIASES.get(column, ()) if a in lower), None)
+    if alias:
+        return f"Rename the '{alias}' property to '{column}' (the data contract's name)."
+    return f"Add a '{column}' property."
 
 
 _CONTRACT_FIX = {

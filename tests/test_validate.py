@@ -201,3 +201,11 @@ def test_bytes_upload_is_read(write_geojson):
     data = json.dumps({"type": "FeatureCollection", "features": [feature("u")]}).encode()
     frame = load_layer(data, name="upload.geojson")
     assert frame.attrs["source"] == "upload.geojson" and frame["id"].tolist() == ["u"]
+
+
+def test_lookalike_date_column_gets_a_rename_hint(write_geojson):
+    path = write_geojson([{"type": "Feature", "properties": {"id": "a", "date": "2024-12-08"},
+                           "geometry": {"type": "Point", "coordinates": [36.3, 33.5]}}])
+    frame = load_layer(path)
+    hint = next(p for p in frame.attrs["problems"] if p.rule == "missing-valid_from")
+    assert "Rename the 'date' property to 'valid_from'" in hint.fix
