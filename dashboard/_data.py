@@ -1,0 +1,123 @@
+"""What the page reads, read once: the layers, their change dates, the static assets.
+
+Streamlit reruns the whole script on every click, so anything that touches the
+disk is cached here, keyed by the files' modification times: an analyst who
+edits a GeoJSON file sees the change on the next rerun, and nobody else pays
+for reading it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from layers import assets
+from layers.catalog import geodata_dir, load_catalog
+from layers.data import LoadedLayers, load_catalog_layers
+from layers.timeline import change_dates, parse_date
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def fingerprint() -> tuple:
+    """Folder and modification times of the catalog and every file beside it."""
+    root = geodata_dir()
+    stamps = []
+    for path in sorted(root.glob("*.toml")) + sorted(root.glob("*.geojson")) + sorted(
+            root.glob("basemap/*.geojson")):
+        try:
+            stamps.append((path.name, path.stat().st_mtime_ns))
+        except OSError:
+            continue
+    return (str(root), tuple(stamps))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(fingerprint: tuple) -> LoadedLayers:
+    return load_catalog_layers(load_catalog())
+
+
+def loaded_layers() -> LoadedLayers:
+    """Every catalog layer, validated; reloaded only when a file changed."""
+    return _load(fingerprint())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _changes(fingerprint: tuple, start: str) -> list[dt.date]:
+    frames = loaded_layers().frames.values()
+    first = parse_date(start) if start else None
+    return [d for d in change_dates(frames) if first is None or d >= first]
+
+
+def change_days(loaded: LoadedLayers) -> list[dt.date]:
+    """The days on which something on the map changes, from the catalog's start on."""
+    return _changes(fingerprint(), loaded.catalog.start)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _labels(fingerprint: tuple) -> dict[dt.date, str]:
+    loaded = loaded_layers()
+    labels: dict[dt.date, str] = {}
+    for spec in loaded.specs():
+        if spec.kind != "events":
+            continue
+        frame = loaded.frames[spec.id].sort_values("valid_from", kind="stable")
+        for start, name in zip(frame["valid_from"], frame["name"], strict=True):
+            labels.setdefault(start.date(), str(name))
+    return labels
+
+
+def event_labels(loaded: LoadedLayers) -> dict[dt.date, str]:
+    """Change days named after the first event that starts on them (for the jump list)."""
+    return _labels(fingerprint())
+
+
+def day_bounds(loaded: LoadedLayers) -> tuple[dt.date, dt.date]:
+    """The slider's range: the catalog's start to the last change (or the default date)."""
+    catalog = loaded.catalog
+    days = change_days(loaded)
+    default = parse_date(catalog.default_date) if catalog.default_date else None
+    first = parse_date(catalog.start) if catalog.start else (days[0] if days else default)
+    candidates = [d for d in (days[-1] if days else None, default, first) if d is not None]
+    if first is None or not candidates:
+        today = dt.date.today()
+        return today, today
+    return first, max(candidates)
+
+
+def default_day(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> dt.date:
+    """The catalog's default date, kept inside the slider's range."""
+    text = loaded.catalog.default_date
+    day = parse_date(text) if text else bounds[0]
+    return min(max(day, bounds[0]), bounds[1])
+
+
+def _assets_current(static: Path) -> bool:
+    vendor = static / assets.VENDOR
+    if not (vendor / "leaflet" / "leaflet.js").is_file():
+        return False
+    for own in assets.OWN_ASSETS.glob("*"):
+        copy = vendor / "briefing" / own.name
+        if own.is_file() and (not copy.is_file() or copy.stat().st_size != own.stat().st_size):
+            return False
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def ensure_static_assets(static: str = str(STATIC)) -> str | None:
+    """Copy Leaflet and our styles where Streamlit serves them, if they are missing.
+
+    ``run.sh`` does this already; this covers a plain ``streamlit run``. Returns
+    a message for the page when the copy failed (a read-only checkout, say).
+    """
+    folder = Path(static)
+    if _assets_current(folder):
+        return None
+    try:
+        assets.install_static(folder)
+    except OSError as exc:
+        return (f"The map's scripts could not be copied to {folder} ({exc}). Run "
+                "`python -m layers assets` once, then reload.")
+    return None

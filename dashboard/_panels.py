@@ -1,0 +1,166 @@
+"""Beside the map: the events around the date, what is on the map, and the sources behind it.
+
+The tables are built from the same as-of layers as the map (``view_layers``),
+so they cannot disagree with it. They are plain DataFrames shown with
+``st.dataframe``, which renders every cell as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from dashboard._sidebar import md_text
+from layers.catalog import LayerSpec
+from layers.data import LoadedLayers
+from layers.style import label_for
+from layers.timeline import events_window
+
+#: The events list looks this far back and ahead of the date.
+EVENTS_BEFORE, EVENTS_AFTER = 14, 7
+
+
+def _iso(value: object) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _last_day(value: object) -> str:
+    if value is None or value is pd.NaT or not isinstance(value, (pd.Timestamp, dt.date)):
+        return ""
+    return (pd.Timestamp(value) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+
+
+def _text(frame: gpd.GeoDataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+
+
+def events_table(loaded: LoadedLayers, day: dt.date) -> pd.DataFrame:
+    """Events from two weeks before the date (newest first), then the week after it."""
+    frames = [(spec, loaded.frames[spec.id]) for spec in loaded.specs()
+              if spec.kind == "events"]
+    rows = []
+    for spec, frame in frames:
+        near = events_window(frame, day, before=EVENTS_BEFORE, after=EVENTS_AFTER)
+        for _, row in near.iterrows():
+            start = row["valid_from"].date()
+            offset = (start - day).days
+            when = "today" if offset == 0 else (f"{-offset} d ago" if offset < 0
+                                                else f"in {offset} d")
+            rows.append({"Day": start.isoformat(), "When": when,
+                         "Date as reported": _iso(row.get("date")),
+                         "Event": _iso(row.get("name")),
+                         "Category": label_for(spec, row.get(spec.style.get("by", "category"))),
+                         "Confidence": _iso(row.get("confidence")),
+                         "Source": _iso(row.get("source"))})
+    columns = ["Day", "Event", "When", "Category", "Confidence", "Source", "Date as reported"]
+    # The date and the days before it first, newest first: what a briefing is about.
+    # The days after it follow, soonest first, marked "in N d".
+    table = pd.DataFrame(rows, columns=columns)
+    if table.empty:
+        return table
+    ahead = table["Day"] > day.isoformat()
+    past = table[~ahead].sort_values("Day", ascending=False, kind="stable")
+    return pd.concat([past, table[ahead]], ignore_index=True)
+
+
+def on_map_table(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> pd.DataFrame:
+    """One row per feature on the map: layer, name, what it is, dates, confidence, source."""
+    parts = []
+    for spec, frame in layers:
+        if frame.empty:
+            continue
+        by = (spec.style or {}).get("by")
+        values = _text(frame, by) if by else pd.Series([""] * len(frame), index=frame.index)
+        parts.append(pd.DataFrame({
+            "Layer": spec.title,
+            "Name": _text(frame, "name"),
+            "What": [label_for(spec, v) if v else "" for v in values],
+            "First day": [_iso(v) for v in frame.get("valid_from", [None] * len(frame))],
+            "Last day": [_last_day(v) for v in frame.get("valid_to", [None] * len(frame))],
+            "Confidence": _text(frame, "confidence"),
+            "Source": _text(frame, "source"),
+        }))
+    columns = ["Layer", "Name", "What", "First day", "Last day", "Confidence", "Source"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def sources_table(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> pd.DataFrame:
+    """Every source cited by a feature on the map, with how many features cite it."""
+    counts: Counter[str] = Counter()
+    layers_of: dict[str, set[str]] = {}
+    for spec, frame in layers:
+        for text in _text(frame, "source"):
+            for source in (s.strip() for s in text.split(";")):
+                if source:
+                    counts[source] += 1
+                    layers_of.setdefault(source, set()).add(spec.title)
+    rows = [{"Source": s, "Features": n, "Layers": ", ".join(sorted(layers_of[s]))}
+            for s, n in counts.most_common()]
+    return pd.DataFrame(rows, columns=["Source", "Features", "Layers"])
+
+
+def attributions(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
+                 basemap_credit: str) -> list[str]:
+    """Credit lines of the visible layers and of the basemap."""
+    lines = [spec.attribution for spec, _ in layers if spec.attribution]
+    if basemap_credit:
+        lines.append(basemap_credit)
+    return list(dict.fromkeys(lines))
+
+
+def render_events(loaded: LoadedLayers, day: dt.date) -> None:
+    """The events list, with the ones after the date marked as such."""
+    table = events_table(loaded, day)
+    st.caption(f"Events from {EVENTS_BEFORE} days before to {EVENTS_AFTER} days after "
+               f"{day:%d %b %Y}. The map shows the last "
+               f"{_window(loaded)} days.")
+    if table.empty:
+        st.info("No event recorded around this date.")
+        return
+    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 520),
+                 column_config={"Source": st.column_config.TextColumn(width="medium"),
+                                "Event": st.column_config.TextColumn(width="large")})
+
+
+def _window(loaded: LoadedLayers) -> int:
+    for spec in loaded.specs():
+        if spec.kind == "events":
+            return int(spec.style.get("window_days", 7))
+    return 7
+
+
+def render_on_map(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> None:
+    """The table of features on the map."""
+    table = on_map_table(layers)
+    counts = ", ".join(f"{spec.title}: {len(frame)}" for spec, frame in layers)
+    st.caption(counts or "No layer is switched on.")
+    if not table.empty:
+        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 520))
+
+
+def render_sources(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
+                   basemap_credit: str) -> None:
+    """Sources of the features on the map, then the layers' credit lines."""
+    table = sources_table(layers)
+    if table.empty:
+        st.info("Nothing on the map, so no source to cite.")
+    else:
+        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+    credits = attributions(layers, basemap_credit)
+    if credits:
+        st.markdown("**Credits**")
+        for line in credits:
+            st.caption(md_text(line))

@@ -1,0 +1,199 @@
+"""The sidebar: the as-of date (slider, jumps, play), layer toggles with legends, basemap.
+
+Widgets keep their values in ``st.session_state`` under fixed keys, so the URL
+(read once per session) can set them and callbacks can move them: the date
+jumps and the play timer write ``day`` before the slider is drawn, never after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Sequence
+
+import streamlit as st
+
+from layers import webmap
+from layers.catalog import LayerSpec
+from layers.data import LoadedLayers
+from layers.view import Overlay
+
+DAY = "day"
+PENDING_DAY = "_pending_day"
+PLAYING = "playing"
+PLAYED_AT = "_played_at"
+JUMP = "jump"
+BASEMAP = "basemap"
+#: Seconds between two steps of the animation: time for the map to redraw and be read.
+PLAY_SECONDS = 1.6
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_text(value: object) -> str:
+    """Text made literal for Streamlit's markdown labels (no links, no emphasis)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def layer_key(layer_id: str) -> str:
+    """Session-state key of a layer's toggle."""
+    return f"layer:{layer_id}"
+
+
+# --- the date -------------------------------------------------------------------------------
+
+def next_change(day: dt.date, days: Sequence[dt.date]) -> dt.date | None:
+    """The first change day after ``day``, or None at the end."""
+    return next((d for d in days if d > day), None)
+
+
+def previous_change(day: dt.date, days: Sequence[dt.date]) -> dt.date | None:
+    """The last change day before ``day``, or None at the start."""
+    return next((d for d in reversed(days) if d < day), None)
+
+
+def _set_day(day: dt.date | None) -> None:
+    if day is not None:
+        st.session_state[DAY] = day
+
+
+def _jump(direction: int, days: Sequence[dt.date]) -> None:
+    today = st.session_state[DAY]
+    _set_day(next_change(today, days) if direction > 0 else previous_change(today, days))
+
+
+def _jump_to() -> None:
+    _set_day(st.session_state.get(JUMP))
+
+
+def _toggle_play(days: Sequence[dt.date], bounds: tuple[dt.date, dt.date]) -> None:
+    playing = not st.session_state.get(PLAYING, False)
+    st.session_state[PLAYING] = playing
+    if playing:
+        if next_change(st.session_state[DAY], days) is None and days:
+            st.session_state[DAY] = max(bounds[0], days[0])  # at the end: start over
+        st.session_state[PLAYED_AT] = time.monotonic()
+
+
+def apply_pending_day() -> None:
+    """Move the slider to the day the play timer chose (before the slider is drawn)."""
+    if PENDING_DAY in st.session_state:
+        st.session_state[DAY] = st.session_state.pop(PENDING_DAY)
+
+
+def date_controls(days: Sequence[dt.date], bounds: tuple[dt.date, dt.date],
+                  labels: dict[dt.date, str]) -> dt.date:
+    """Slider (daily steps), previous/next change, play/pause and a list of change days."""
+    lo, hi = bounds
+    current = st.session_state.get(DAY)
+    if not isinstance(current, dt.date) or not lo <= current <= hi:
+        # The data changed under an open session (a file edited): stay inside its dates.
+        st.session_state[DAY] = min(max(current, lo), hi) if isinstance(current, dt.date) else lo
+    st.slider("As of", min_value=lo, max_value=hi, step=dt.timedelta(days=1), key=DAY,
+              format="ddd D MMM YYYY",
+              help="The map shows what was true on this day. Between two change days "
+                   "nothing moves.")
+    playing = st.session_state.get(PLAYING, False)
+    back, play, forward = st.columns([1, 2, 1], gap="small")
+    back.button(":material/skip_previous:", key="prev_change", on_click=_jump,
+                args=(-1, days), help="Previous day on which something on the map changes",
+                width="stretch")
+    play.button("Pause" if playing else "Play",
+                icon=":material/pause:" if playing else ":material/play_arrow:", key="play",
+                on_click=_toggle_play, args=(days, bounds), width="stretch",
+                help=f"Step through the change days, one every {PLAY_SECONDS:g} s")
+    forward.button(":material/skip_next:", key="next_change", on_click=_jump,
+                   args=(1, days), help="Next day on which something on the map changes",
+                   width="stretch")
+    day = st.session_state[DAY]
+    options = [d for d in days if lo <= d <= hi]
+    st.session_state[JUMP] = day if day in options else None
+    st.selectbox("Jump to a change day", options=options, key=JUMP, index=None,
+                 placeholder="Pick a day on which the map changes",
+                 format_func=lambda d: f"{d:%d %b %Y}" + (f" — {labels[d]}" if d in labels
+                                                          else ""),
+                 on_change=_jump_to)
+    _ticker(options)
+    return day
+
+
+def _ticker(days: Sequence[dt.date]) -> None:
+    """While playing, a timer that moves the date to the next change day and reruns the page."""
+    playing = st.session_state.get(PLAYING, False)
+
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def tick() -> None:
+        if not st.session_state.get(PLAYING, False):
+            return
+        if time.monotonic() - st.session_state.get(PLAYED_AT, 0.0) < PLAY_SECONDS * 0.8:
+            return  # the page was just drawn for the current step
+        nxt = next_change(st.session_state[DAY], days)
+        if nxt is None:
+            st.session_state[PLAYING] = False
+        else:
+            st.session_state[PENDING_DAY] = nxt
+        st.session_state[PLAYED_AT] = time.monotonic()
+        st.rerun()
+
+    tick()
+
+
+# --- the layers -----------------------------------------------------------------------------
+
+def _legend(spec: LayerSpec) -> None:
+    html = webmap.sidebar_legend_html(spec)
+    if html:
+        st.markdown(html, unsafe_allow_html=True)
+
+
+def _problems(loaded: LoadedLayers, spec: LayerSpec) -> None:
+    problems = loaded.problems.get(spec.id, [])
+    if not problems:
+        return
+    errors = [p for p in problems if p.severity == "error"]
+    if spec.id not in loaded.frames:
+        st.error(f"{md_text(spec.title)}: not loaded, {len(errors)} problem(s).", icon="⚠️")
+    with st.expander(f"{len(problems)} data note(s)" if spec.id in loaded.frames
+                     else "What is wrong"):
+        st.text("\n".join(p.describe() for p in problems[:50]))
+
+
+def layer_controls(loaded: LoadedLayers, initial: list[str] | None) -> list[str]:
+    """One toggle per catalog layer, with its legend; returns the ids switched on."""
+    visible: list[str] = []
+    for spec in loaded.catalog.layers:
+        key = layer_key(spec.id)
+        if key not in st.session_state:
+            st.session_state[key] = spec.id in initial if initial is not None else spec.visible
+        usable = spec.id in loaded.frames
+        on = st.toggle(md_text(spec.title), key=key, disabled=not usable,
+                       help=spec.description or None)
+        if on and usable:
+            visible.append(spec.id)
+            _legend(spec)
+        _problems(loaded, spec)
+    return visible
+
+
+def overlay_controls(overlays: Sequence[Overlay]) -> list[str]:
+    """Toggles and legends for the analyst's own layers; returns the ids switched on."""
+    visible: list[str] = []
+    for overlay in overlays:
+        key = layer_key(f"overlay:{overlay.spec.id}")
+        on = st.toggle(md_text(overlay.spec.title), key=key, value=True)
+        if on:
+            visible.append(overlay.spec.id)
+            _legend(overlay.spec)
+    return visible
+
+
+def basemap_control(initial: str | None, on_change) -> str:
+    """Offline vector basemap by default; online tiles only when asked for."""
+    if BASEMAP not in st.session_state:
+        st.session_state[BASEMAP] = initial or webmap.DEFAULT_BASEMAP
+    choice = st.radio("Basemap", options=list(webmap.BASEMAPS), key=BASEMAP,
+                      format_func=webmap.BASEMAPS.get, on_change=on_change)
+    if choice != "offline":
+        st.caption("Online tiles: the browser will ask an outside server for them.")
+    return choice

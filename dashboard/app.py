@@ -1,0 +1,126 @@
+"""The briefing dashboard: ``streamlit run dashboard/app.py`` (``bash run.sh`` does it).
+
+A thin page over :mod:`layers`: the sidebar picks a date and layers, the map
+shows them as of that date, and beside it are the events, the features on the
+map and their sources. Everything runs offline: Leaflet and the basemap are
+served by the app itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parents[1]
+if str(_REPO) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
+    sys.path.insert(0, str(_REPO))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import _data, _map, _panels, _sidebar, _url  # noqa: E402
+from dashboard.analysis_panel import render_analysis  # noqa: E402
+from dashboard.downloads import render_downloads  # noqa: E402
+from dashboard.uploads import render_uploads  # noqa: E402
+from layers import webmap  # noqa: E402
+from layers._errors import LayersError  # noqa: E402
+from layers.catalog import Catalog  # noqa: E402
+from layers.data import LoadedLayers  # noqa: E402
+from layers.view import MapView, view_layers  # noqa: E402
+
+URL_READ = "_url_read"
+
+
+def _read_url_once(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> _url.UrlState:
+    """The URL sets the starting view once per session; after that the widgets rule."""
+    if URL_READ in st.session_state:
+        return st.session_state[URL_READ]
+    state = _url.parse(st.query_params, known_layers=loaded.catalog.ids, day_bounds=bounds,
+                       basemaps=webmap.BASEMAPS)
+    st.session_state[URL_READ] = state
+    st.session_state[_sidebar.DAY] = state.day or _data.default_day(loaded, bounds)
+    if state.view:
+        st.session_state[_map.HOME] = state.view
+    return state
+
+
+#: Less padding than Streamlit's default: the map is the page.
+_PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 3.4rem 1.6rem 1rem 1.6rem; }
+[data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+</style>"""
+
+
+def _header(catalog: Catalog, day: dt.date) -> None:
+    st.html(_PAGE_CSS)
+    st.markdown(f"#### {_sidebar.md_text(catalog.title)} · as of {day:%a %d %b %Y}",
+                anchors=False)
+    st.caption(_sidebar.md_text(catalog.handling))
+
+
+def main() -> None:
+    """Draw the page."""
+    st.set_page_config(page_title="Briefing map", page_icon="🗺️", layout="wide",
+                       initial_sidebar_state="expanded")
+    asset_problem = _data.ensure_static_assets()
+    try:
+        loaded = _data.loaded_layers()
+    except LayersError as exc:
+        st.error(f"The data could not be read.\n\n{exc}")
+        st.stop()
+    catalog = loaded.catalog
+    bounds = _data.day_bounds(loaded)
+    url_state = _read_url_once(loaded, bounds)
+    _sidebar.apply_pending_day()
+    on_map = _map.read_state()
+
+    with st.sidebar:
+        day = _sidebar.date_controls(_data.change_days(loaded), bounds,
+                                     _data.event_labels(loaded))
+        st.subheader("Layers")
+        layer_ids = _sidebar.layer_controls(loaded, url_state.layers)
+        with st.expander("Your layers", expanded=False):
+            uploads = list(render_uploads() or [])
+            upload_ids = _sidebar.overlay_controls(uploads)
+        basemap = _sidebar.basemap_control(url_state.basemap, _map.rebase_on_current_view)
+        st.caption("The address bar holds this view (date, layers, map position): copy it "
+                   "to share or reopen it.")
+        for problem in url_state.problems:
+            st.caption(f"Link: {_sidebar.md_text(problem)}")
+
+    if asset_problem:
+        st.error(asset_problem)
+    _header(catalog, day)
+    view = MapView(day=day, layer_ids=tuple(layer_ids + upload_ids), bbox=on_map.bbox,
+                   overlays=tuple(uploads))
+
+    col_map, col_side = st.columns([2.6, 1], gap="small")
+    with col_map:
+        map_slot = st.container()
+        t_analysis, t_export = st.tabs(["Analysis", "Export"])
+    with col_side:
+        t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"])
+    with t_analysis:
+        extra = list(render_analysis(loaded, view, on_map.clicked) or [])
+    if extra:
+        view = replace(view, overlays=view.overlays + tuple(extra),
+                       layer_ids=view.layer_ids + tuple(o.spec.id for o in extra))
+    shown = view_layers(loaded, view)
+    with t_export:
+        render_downloads(loaded, view)
+    with t_events:
+        _panels.render_events(loaded, day)
+    with t_map:
+        _panels.render_on_map(shown)
+    with t_sources:
+        _panels.render_sources(shown, str(catalog.basemap.get("attribution", "")))
+
+    wanted = _url.encode(day=day, layers=layer_ids, view=on_map.view, basemap=basemap)
+    for name, value in _url.changes(st.query_params, wanted).items():
+        st.query_params[name] = value
+    with map_slot:
+        _map.draw(catalog, basemap, shown)
+
+
+main()
