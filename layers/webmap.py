@@ -161,7 +161,8 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
                    min_zoom=4, max_zoom=17, zoom_snap=0.5, zoom_delta=0.5, prefer_canvas=False)
     # Folium's defaults point at jsdelivr, code.jquery.com, cdnjs and netdna; one
     # blocked script and the map never appears. Leaflet is all this map needs.
-    m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js"))]
+    m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js")),
+                    ("briefing_measure", asset_url("briefing", "measure.js"))]
     m.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
     # Our styles go inline, not as a link: labels are measured when they are placed,
     # and streamlit-folium runs the map script before linked stylesheets have loaded.
@@ -176,7 +177,24 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
                          max_zoom=19, max_native_zoom=18 if basemap == "osm" else 17).add_to(m)
     add_offline_basemap(m, catalog, land=basemap == "offline", labels=basemap != "osm")
     _ZoomClasses(LABEL_ZOOMS).add_to(m)
+    _MeasureControl().add_to(m)
     return m
+
+
+class _MeasureControl(MacroElement):
+    """The geodesic measuring tool of ``_assets/measure.js`` (served by the app)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (L.Control.BriefingMeasure) {
+            new L.Control.BriefingMeasure().addTo({{ this._parent.get_name() }});
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MeasureControl"
 
 
 @functools.lru_cache(maxsize=1)

@@ -74,7 +74,8 @@ def test_default_page_shows_8_december_with_every_layer(default_run):
 
 def test_the_map_loads_nothing_from_another_host(default_run):
     args = _args(default_run)
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js",
+                                "/app/static/vendor/briefing/measure.js"]
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
     for text in (args["script"], args["header"], args["feature_group"]):
         assert not re.search(r"https?://(?!leafletjs\.com)", text)

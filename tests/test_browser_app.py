@@ -212,3 +212,28 @@ def test_hostile_text_stays_text(app_url):
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert log.page_errors == [] and log.dialogs == []
         assert log.blocked == []
+
+
+def test_measuring_tool_gives_geodesic_distance(app_url):
+    """Two clicks with the ruler on: the readout is the WGS84 distance between them."""
+    from pyproj import Geod
+
+    with offline_page() as (page, log):
+        page.goto(app_url)
+        frame = _map_frame(page)
+        frame.click("a.bm-measure-button")
+        box = frame.locator("#map_div").bounding_box()
+        for dx, dy in ((0.35, 0.5), (0.65, 0.4)):
+            page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+            page.wait_for_timeout(300)
+        measured = frame.evaluate("""() => {
+            const m = window.__briefingMeasure;
+            return {pts: m._points.map((p) => [p.lat, p.lng]), total: m.total,
+                    text: document.querySelector('.bm-measure-readout').textContent};
+        }""")
+        assert len(measured["pts"]) == 2
+        (lat1, lon1), (lat2, lon2) = measured["pts"]
+        _, _, expected = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)
+        assert abs(measured["total"] - expected) < 1.0, (measured, expected)
+        assert f"Total {expected / 1000:.1f} km" in measured["text"]
+        assert log.blocked == [] and log.page_errors == []

@@ -12,7 +12,7 @@ import pytest
 from conftest import feature, square
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from layers import webmap
+from layers import assets, webmap
 from layers.catalog import LayerSpec, load_catalog
 from layers.data import load_catalog_layers
 from layers.load import load_layer
@@ -114,7 +114,8 @@ def test_view_from_url_sets_center_and_zoom():
 
 def test_asset_urls_can_be_redirected():
     m = webmap.base_map(load_catalog(), asset_url=lambda folder, name: f"./{folder}/{name}")
-    assert m.default_js == [("leaflet", "./leaflet/leaflet.js")]
+    assert m.default_js == [("leaflet", "./leaflet/leaflet.js"),
+                            ("briefing_measure", "./briefing/measure.js")]
 
 
 def test_place_and_country_labels_are_escaped(tmp_path):
@@ -286,3 +287,11 @@ def test_open_ended_and_dated_features(write_geojson):
     assert "since 2024-12-01" in tips[0]
     assert "2024-12-01" in tips[1] and "–" not in tips[1], "a one-day feature shows one day"
     assert pd.Timestamp("2024-12-02").strftime("%Y-%m-%d") not in tips[1]
+
+
+def test_measuring_tool_is_served_locally_and_added_to_the_map():
+    m = webmap.base_map(load_catalog())
+    html = m.get_root().render()
+    assert ("briefing_measure", "/app/static/vendor/briefing/measure.js") in m.default_js
+    assert "new L.Control.BriefingMeasure().addTo(" in html
+    assert (assets.OWN_ASSETS / "measure.js").is_file()
