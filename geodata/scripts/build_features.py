@@ -745,6 +745,14 @@ ROUTES: tuple[Route, ...] = (
           "destinations nor the air corridor: the line only points toward Moscow (great-circle "
           "direction; Moscow's position is general knowledge) and is cut just beyond the map's "
           "northern edge.", external=True),
+    Route("khmeimim-airlift", "inbound-dec-2024", "Transport aircraft arrive at Khmeimim", "air",
+          "Russia (direction only)", "Khmeimim air base", None,
+          (frame_exit(_KHMEIMIM, _MOSCOW), _KHMEIMIM), "2024-12-07", "2024-12-09",
+          "FACTS.md §4 (source not named)", "L",
+          "Transport aircraft arrive at Khmeimim on 7–8 Dec 2024 and air-defence systems are "
+          "reportedly moved (L–M). FACTS gives neither the aircraft's origin nor the corridor: "
+          "the line only comes from the direction of Moscow (great-circle direction; general "
+          "knowledge) and starts just beyond the map's northern edge.", external=True),
     Route("khmeimim-airlift", "libya", "Cargo flight from Khmeimim to Libya", "air",
           "Khmeimim air base", "Libya (direction only)", None,
           (_KHMEIMIM, frame_exit(_KHMEIMIM, _AL_KHADIM)), "2024-12-14", "2024-12-15",
