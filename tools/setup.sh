@@ -12,7 +12,8 @@ fi
 req=${1:-requirements.txt}
 stamp=".venv/.installed-$(basename "$req")-$(cat requirements*.txt | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
+    || echo "setup: could not upgrade pip; going on with $(.venv/bin/python -m pip --version)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
   touch "$stamp"
 fi
