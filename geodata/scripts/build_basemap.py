@@ -84,7 +84,8 @@ def _geometry(geom: dict, arcs: list) -> dict | None:
 
 def _polygons(geom):
     """Keep the areal part of a clip result (slivers along the frame can be lines)."""
-    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    parts = [g for g in getattr(geom, "geoms", [geom])
+             if g.geom_type in ("Polygon", "MultiPolygon")]
     polys = [p for g in parts for p in getattr(g, "geoms", [g])]
     return MultiPolygon(polys) if len(polys) > 1 else (polys[0] if polys else Polygon())
 
@@ -130,8 +131,8 @@ def main() -> None:
     _write(OUT / "syria.geojson", [{
         "type": "Feature",
         "properties": {"id": "syria", "name": "Syria", "iso_n3": SYRIA_ID, "source": SOURCE,
-                       "notes": "Natural Earth 1:10m outline; the Israeli-occupied Golan lies outside it "
-                                "(Natural Earth draws the 1974 ceasefire line)."},
+                       "notes": "Natural Earth 1:10m outline; the Israeli-occupied Golan lies "
+                                "outside it (Natural Earth draws the 1974 ceasefire line)."},
         "geometry": _round(mapping(syria), 6),
     }])
     print(f"wrote {len(features)} countries to {OUT}")
