@@ -211,7 +211,7 @@ def test_base_names_are_always_labelled_others_when_zoomed(dec8):
 def test_legend_lists_what_is_on_the_map(dec8):
     sections = dict((s.id, [e.value for e in entries])
                     for s, entries in webmap.legend_sections(dec8))
-    assert sections["evacuation_routes"] == ["sea"], "only the sealift runs on 8 Dec"
+    assert sections["evacuation_routes"] == ["air", "sea"], "the inbound airlift and the sealift"
     assert "assad_government" in sections["control_zones"]
     assert "transitional_government" not in sections["control_zones"]
     assert "places" not in sections
