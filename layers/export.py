@@ -214,6 +214,10 @@ def write_output(target: Path, data: bytes) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=target.suffix, dir=folder)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        # mkstemp makes the file owner-only; a briefing file gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except OSError as exc:
         if tmp is not None and Path(tmp).exists():

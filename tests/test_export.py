@@ -392,3 +392,17 @@ def test_app_buttons_make_the_same_files_as_the_cli(loaded):
     command = cli_command(view, "kml", "SECRET", "UNCLASSIFIED // OPEN SOURCE")
     assert command.startswith("python -m layers export --date 2024-12-16 --format kml")
     assert "--handling SECRET" in command
+
+
+def test_written_file_has_the_usual_permissions(tmp_path):
+    import os
+
+    from layers.export import write_output
+
+    umask = os.umask(0o022)
+    try:
+        path = write_output(tmp_path / "brief.pdf", b"%PDF-1.4")
+    finally:
+        os.umask(umask)
+    assert path.read_bytes() == b"%PDF-1.4"
+    assert path.stat().st_mode & 0o777 == 0o644
