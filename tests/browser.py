@@ -81,3 +81,58 @@ def offline_page(viewport: tuple[int, int] = (1400, 900)) -> Iterator[tuple[obje
             yield page, log
         finally:
             browser.close()
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def app_server(log_dir: Path, env: dict[str, str] | None = None,
+               timeout: float = 120.0) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free loopback port; yields its URL.
+
+    Waits for ``/_stcore/health``; on failure the server log's tail is in the
+    test's failure message. The process is stopped on exit.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    repo = Path(__file__).resolve().parents[1]
+    port = free_port()
+    log = log_dir / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true"], cwd=repo, env={**os.environ, **(env or {})},
+            stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -9,19 +9,14 @@ any. The map lives in streamlit-folium's frame: a marker set on that frame's
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import _hostile
 import pytest
-from browser import offline_page, require_chromium
+from browser import app_server, offline_page, require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -44,47 +39,13 @@ LAYER_TEXT_JS = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """`streamlit run dashboard/app.py` on a free port, on the hostile copy of geodata/."""
     require_chromium()
     geodata = _hostile.build(tmp_path_factory.mktemp("app") / "geodata")
-    port = _free_port()
-    log = geodata.parent / "server.log"
-    env = {**os.environ, "BRIEFING_GEODATA": str(geodata)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"], cwd=REPO, env=env, stdout=out,
-            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.3)
+    with app_server(geodata.parent, {"BRIEFING_GEODATA": str(geodata)}, timeout=60) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _map_frame(page, timeout: float = 60_000):
