@@ -2,8 +2,10 @@
 
 streamlit-folium keys its frame by the map's script, so the base map is built
 from things that do not change while the analyst works (catalog, basemap,
-initial view); the date's layers go through ``feature_group_to_add``, which the
-component swaps in place: zoom and pan stay, nothing flickers.
+initial view), once (:mod:`dashboard._fastmap`); the date's layers go in the
+component's feature-group script (:mod:`layers._webmap_fast`, built once per
+date and zoom band), which the frame swaps in place: zoom and pan stay,
+nothing flickers.
 
 The frame reports the last click and the view (centre, zoom, bounds) and
 nothing else, so hovering never reruns the page. A pan or a click reruns it
@@ -18,13 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import folium
 import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard import _data
+from dashboard import _data, _fastmap
 from layers import webmap
+from layers._webmap_fast import feature_group_script
 from layers.catalog import Catalog, LayerSpec
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
@@ -91,45 +92,38 @@ def _focus() -> tuple[tuple[float, float] | None, float | None]:
     return (lat, lon), zoom
 
 
-def build_map(catalog: Catalog, basemap: str) -> folium.Map:
-    """The session's base map, at the view it was opened (or last re-based) with."""
-    home = st.session_state.get(HOME)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _base(fingerprint: tuple, basemap: str, home: tuple | None,
+          _catalog: Catalog) -> _fastmap.BaseArgs:
+    """The base map's component arguments, rendered once per files, basemap and home view."""
     if home:
-        return webmap.base_map(catalog, basemap=basemap, center=(home[0], home[1]),
-                               zoom=home[2])
-    return webmap.base_map(catalog, basemap=basemap)
+        return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap,
+                                                  center=(home[0], home[1]), zoom=home[2]))
+    return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _catalog_geojson(layer_id: str, fingerprint: tuple, rows: tuple,
-                     _spec: LayerSpec, _frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """A catalog layer's map data, per set of rows: a date between two changes is free."""
-    return webmap.layer_geojson(_spec, _frame)
-
-
-def _geojson(catalog: Catalog) -> webmap.GeoJsonOf:
-    specs = {spec.id: spec for spec in catalog.layers}
-    stamp = _data.fingerprint()
-
-    def build(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
-        if specs.get(spec.id) != spec:  # uploads and analysis results: not cached
-            return webmap.layer_geojson(spec, frame)
-        return _catalog_geojson(spec.id, stamp, tuple(frame.index), spec, frame)
-
-    return build
+def _zoom() -> float | None:
+    """The zoom the analyst is looking at (for the level of detail), if known."""
+    view = st.session_state.get(VIEW) or st.session_state.get(HOME)
+    try:
+        return float(view[2])  # type: ignore[index]
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer]) -> None:
     """Draw the map with the as-of layers ``shown``, flying to ``map_focus`` if it changed.
 
-    The feature groups are built fresh on every run: streamlit-folium renames the
-    elements it renders, so a group drawn once cannot be drawn again.
+    The base map is rendered once (:func:`_base`); the layers come as the script
+    :func:`layers._webmap_fast.feature_group_script` writes, each row built once
+    per loaded file and each date's geometry once per zoom band.
     """
     center, zoom = _focus()
-    st_folium(build_map(catalog, basemap), key=MAP_KEY, height=HEIGHT,
-              use_container_width=True, returned_objects=RETURNED,
-              feature_group_to_add=webmap.feature_groups(shown, geojson=_geojson(catalog)),
-              center=center, zoom=zoom)
+    home = st.session_state.get(HOME)
+    base = _base(_data.fingerprint(), basemap, tuple(home) if home else None, catalog)
+    script = feature_group_script(shown, zoom=_zoom(), sources=_data.loaded_layers().frames)
+    _fastmap.show(base, script, key=MAP_KEY, height=HEIGHT, returned_objects=RETURNED,
+                  center=center, zoom=zoom)
 
 
 def rebase_on_current_view() -> None:

@@ -49,20 +49,23 @@ def events_table(loaded: LoadedLayers, day: dt.date) -> pd.DataFrame:
     """Events from two weeks before the date (newest first), then the week after it."""
     frames = [(spec, loaded.frames[spec.id]) for spec in loaded.specs()
               if spec.kind == "events"]
-    rows = []
+    rows: dict[str, list] = {c: [] for c in ("Day", "When", "Date as reported", "Event",
+                                              "Category", "Confidence", "Source")}
     for spec, frame in frames:
         near = events_window(frame, day, before=EVENTS_BEFORE, after=EVENTS_AFTER)
-        for _, row in near.iterrows():
-            start = row["valid_from"].date()
-            offset = (start - day).days
-            when = "today" if offset == 0 else (f"{-offset} d ago" if offset < 0
-                                                else f"in {offset} d")
-            rows.append({"Day": start.isoformat(), "When": when,
-                         "Date as reported": _iso(row.get("date")),
-                         "Event": _iso(row.get("name")),
-                         "Category": label_for(spec, row.get(spec.style.get("by", "category"))),
-                         "Confidence": _iso(row.get("confidence")),
-                         "Source": _iso(row.get("source"))})
+        # Column by column, not row by row: thousands of events at scale.
+        starts = [ts.date() for ts in near["valid_from"]]
+        offsets = [(start - day).days for start in starts]
+        rows["Day"] += [start.isoformat() for start in starts]
+        rows["When"] += ["today" if o == 0 else (f"{-o} d ago" if o < 0 else f"in {o} d")
+                         for o in offsets]
+        for column, name in (("date", "Date as reported"), ("name", "Event"),
+                             ("confidence", "Confidence"), ("source", "Source")):
+            values = near[column] if column in near.columns else [None] * len(near)
+            rows[name] += [_iso(v) for v in values]
+        by = spec.style.get("by", "category")
+        values = near[by] if by in near.columns else [None] * len(near)
+        rows["Category"] += [label_for(spec, v) for v in values]
     columns = ["Day", "Event", "When", "Category", "Confidence", "Source", "Date as reported"]
     # The date and the days before it first, newest first: what a briefing is about.
     # The days after it follow, soonest first, marked "in N d".

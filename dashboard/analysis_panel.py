@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 
 import altair as alt
 import geopandas as gpd
@@ -41,8 +42,25 @@ CHART_WINDOW_DAYS = 42
 
 # --- cached computations ----------------------------------------------------------------------
 
+_TOKENS: dict[int, tuple[weakref.ref, str]] = {}
+
+
 def _frame_token(frame: gpd.GeoDataFrame) -> str:
-    """Content hash of a layer, so cached figures follow edits to its file."""
+    """Content hash of a layer, so cached figures follow edits to its file.
+
+    Kept per frame object (loaded layers are never modified in place): hashing
+    100,000 events on every rerun cost seconds at scale.
+    """
+    hit = _TOKENS.get(id(frame))
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    token = _content_token(frame)
+    _TOKENS[id(frame)] = (weakref.ref(frame), token)
+    weakref.finalize(frame, _TOKENS.pop, id(frame), None)
+    return token
+
+
+def _content_token(frame: gpd.GeoDataFrame) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(pd.util.hash_pandas_object(frame.drop(columns=frame.geometry.name).astype(str),
                                              index=False).to_numpy().tobytes())
@@ -68,6 +86,48 @@ def _diff(zones: gpd.GeoDataFrame, d1: dt.date, d2: dt.date) -> tuple[pd.DataFra
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=_HASH)
 def _gazetteer(places: gpd.GeoDataFrame | None, sites: gpd.GeoDataFrame | None) -> Gazetteer:
     return Gazetteer.from_frames(places, sites)
+
+
+# Per-date figures, computed once per date (a slider step reruns the whole panel).
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_HASH)
+def _areas(zones: gpd.GeoDataFrame, day: dt.date) -> pd.DataFrame:
+    return analysis.area_by_controller(zones, day)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=_HASH)
+def _snapshots(zones: gpd.GeoDataFrame) -> list[dt.date]:
+    return analysis.snapshot_dates(zones)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_HASH)
+def _sites(installations: gpd.GeoDataFrame, day: dt.date) -> pd.DataFrame:
+    return analysis.installations_by_status(installations, day)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_HASH)
+def _ground(lat: float, lon: float, radius: float, zones: gpd.GeoDataFrame,
+            day: dt.date) -> pd.DataFrame:
+    return analysis.ring_territory(lat, lon, radius, zones, day)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_HASH)
+def _route_table(routes: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
+                 day: dt.date) -> pd.DataFrame:
+    return analysis.route_exposure(routes, zones, day)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=_HASH)
+def _ring_inside(lat: float, lon: float, radii: tuple[float, ...],
+                 places: gpd.GeoDataFrame | None, sites: gpd.GeoDataFrame | None,
+                 exclude: str | None) -> pd.DataFrame:
+    return analysis.ring_contents(lat, lon, list(radii), _gazetteer(places, sites),
+                                  exclude_site=exclude)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=_HASH)
+def _resolve(text: str, places: gpd.GeoDataFrame | None,
+             sites: gpd.GeoDataFrame | None):  # -> Located; raises LayersError
+    return _gazetteer(places, sites).resolve(text)
 
 
 def _set(key: str, value: object) -> None:
@@ -131,7 +191,8 @@ def _where(loaded: LoadedLayers, gaz: Gazetteer, zones: gpd.GeoDataFrame | None,
 
 # --- distance and bearing ---------------------------------------------------------------------
 
-def _measure(gaz: Gazetteer, clicked: tuple[float, float] | None) -> list[Overlay]:
+def _measure(gaz: Gazetteer, clicked: tuple[float, float] | None,
+             frames: tuple) -> list[Overlay]:
     st.session_state.setdefault("an_from", DEFAULT_FROM)
     st.session_state.setdefault("an_to", DEFAULT_TO)
     if clicked is not None:
@@ -145,7 +206,7 @@ def _measure(gaz: Gazetteer, clicked: tuple[float, float] | None) -> list[Overla
                            "lat,lon (DMS and MGRS work too).")
     b_text = st.text_input("To", key="an_to")
     try:
-        a, b = gaz.resolve(a_text), gaz.resolve(b_text)
+        a, b = _resolve(a_text, *frames), _resolve(b_text, *frames)
     except LayersError as exc:
         st.warning(md_text(str(exc)))
         return []
@@ -169,10 +230,10 @@ def _parse_radii(text: str) -> list[float]:
     return sorted(set(values))
 
 
-def _rings(loaded: LoadedLayers, gaz: Gazetteer, zones: gpd.GeoDataFrame | None,
-           day: dt.date, clicked: tuple[float, float] | None) -> list[Overlay]:
+def _rings(loaded: LoadedLayers, zones: gpd.GeoDataFrame | None, day: dt.date,
+           clicked: tuple[float, float] | None, frames: tuple) -> list[Overlay]:
     sites_frame = analysis.frame_of_kind(loaded, "installations")
-    sites = (analysis.installations_by_status(sites_frame, day) if sites_frame is not None
+    sites = (_sites(sites_frame, day) if sites_frame is not None
              else pd.DataFrame(columns=["site_id", "name", "lat", "lon", "status"]))
     options = list(sites["site_id"]) + ([CLICKED] if clicked else [])
     if not options:
@@ -197,7 +258,7 @@ def _rings(loaded: LoadedLayers, gaz: Gazetteer, zones: gpd.GeoDataFrame | None,
     else:
         row = sites.set_index("site_id").loc[choice]
         lat, lon, name, key = float(row["lat"]), float(row["lon"]), str(row["name"]), choice
-    inside = analysis.ring_contents(lat, lon, radii, gaz, exclude_site=key)
+    inside = _ring_inside(lat, lon, tuple(radii), *frames, key)
     table = pd.DataFrame({"Ring": inside["ring_km"].map(lambda r: f"≤ {r:g} km"),
                           "Name": inside["name"], "km": inside["km"].round(1),
                           "Bearing": [f"{b:.0f}° {compass_point(b)}" if k >= 0.05 else "—"
@@ -219,7 +280,7 @@ def _ring_ground(loaded: LoadedLayers, zones: gpd.GeoDataFrame | None, day: dt.d
                  lat: float, lon: float, radius: float) -> None:
     if zones is not None:
         try:
-            ground = analysis.ring_territory(lat, lon, radius, zones, day)
+            ground = _ground(lat, lon, radius, zones, day)
         except LayersError:
             return
         st.dataframe(pd.DataFrame({
@@ -267,7 +328,7 @@ def _chart(loaded: LoadedLayers, zones: gpd.GeoDataFrame, spec, day: dt.date, *,
 
 def _territory(loaded: LoadedLayers, zones: gpd.GeoDataFrame, spec, day: dt.date) -> None:
     try:
-        areas = analysis.area_by_controller(zones, day)
+        areas = _areas(zones, day)
     except LayersError as exc:
         st.caption(md_text(str(exc)))
         return
@@ -291,7 +352,7 @@ def _territory(loaded: LoadedLayers, zones: gpd.GeoDataFrame, spec, day: dt.date
 
 
 def _change(loaded: LoadedLayers, zones: gpd.GeoDataFrame, spec, day: dt.date) -> list[Overlay]:
-    days = analysis.snapshot_dates(zones)
+    days = _snapshots(zones)
     if not days:
         return []
     default = days[0] if day != days[0] else days[-1]
@@ -334,7 +395,7 @@ def _exposure(loaded: LoadedLayers, zones: gpd.GeoDataFrame, day: dt.date) -> No
         st.caption("No routes layer.")
         return
     try:
-        table = analysis.route_exposure(routes, zones, day)
+        table = _route_table(routes, zones, day)
     except LayersError as exc:
         st.caption(md_text(str(exc)))
         return
@@ -362,16 +423,17 @@ def render_analysis(loaded: LoadedLayers, view: MapView,
     """
     zones = analysis.frame_of_kind(loaded, "control_zones")
     zone_spec = next((s for s in loaded.specs() if s.kind == "control_zones"), None)
-    gaz = _gazetteer(analysis.frame_of_kind(loaded, "places"),
-                     analysis.frame_of_kind(loaded, "installations"))
+    frames = (analysis.frame_of_kind(loaded, "places"),
+              analysis.frame_of_kind(loaded, "installations"))  # the gazetteer's sources
+    gaz = _gazetteer(*frames)
     overlays: list[Overlay] = []
     where, distance = st.columns(2)
     with where, st.expander("Where am I", expanded=True):
         _where(loaded, gaz, zones, view.day, clicked)
     with distance, st.expander("Distance and bearing", expanded=True):
-        overlays += _measure(gaz, clicked)
+        overlays += _measure(gaz, clicked, frames)
     with st.expander("Range rings"):
-        overlays += _rings(loaded, gaz, zones, view.day, clicked)
+        overlays += _rings(loaded, zones, view.day, clicked, frames)
     if zones is None or zone_spec is None:
         st.caption("The zones layer did not load: no territory figures.")
         return overlays

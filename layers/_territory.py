@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+import weakref
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -33,6 +35,33 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
 
+_MEMO: dict[int, tuple[weakref.ref, dict[Hashable, Any]]] = {}
+
+
+def _memo(zones: gpd.GeoDataFrame) -> dict[Hashable, Any]:
+    """Results kept for this very frame (a loaded layer is never modified in place).
+
+    One slider step asks for the same day's merged zones up to six times (areas,
+    diff, summary, rings); they are merged once. The memo goes with the frame.
+    """
+    entry = _MEMO.get(id(zones))
+    if entry is not None and entry[0]() is zones:
+        return entry[1]
+    memo: dict[Hashable, Any] = {}
+    _MEMO[id(zones)] = (weakref.ref(zones), memo)
+    weakref.finalize(zones, _MEMO.pop, id(zones), None)
+    return memo
+
+
+def _merge(geoms: Any) -> shapely.Geometry:
+    """Union of one controller's zones; the fast coverage union when they tile."""
+    if len(geoms) == 1:
+        return geoms[0]
+    if shapely.coverage_is_valid(geoms):
+        return shapely.coverage_union_all(geoms)
+    return shapely.union_all(geoms)
+
+
 def zones_by_controller(zones: gpd.GeoDataFrame, day: str | dt.date) -> dict[str, shapely.Geometry]:
     """Each controller's ground on ``day``, merged into one (multi)polygon.
 
@@ -43,13 +72,17 @@ def zones_by_controller(zones: gpd.GeoDataFrame, day: str | dt.date) -> dict[str
         the dates that have zones.
     """
     day = parse_date(day)
-    today = as_of(zones, day)
-    if today.empty:
-        days = change_dates([zones])
-        span = f"{days[0]:%Y-%m-%d} onwards" if days else "no date at all"
-        raise DateError(f"no control zones on {day:%Y-%m-%d}; the layer has zones from {span}.")
-    return {str(c): shapely.union_all(g.geometry.values)
-            for c, g in today.groupby("controller", sort=True)}
+    memo = _memo(zones)
+    if ("merged", day) not in memo:
+        today = as_of(zones, day)
+        if today.empty:
+            days = change_dates([zones])
+            span = f"{days[0]:%Y-%m-%d} onwards" if days else "no date at all"
+            raise DateError(f"no control zones on {day:%Y-%m-%d}; the layer has zones from "
+                            f"{span}.")
+        memo[("merged", day)] = {str(c): _merge(g.geometry.values)
+                                 for c, g in today.groupby("controller", sort=True)}
+    return dict(memo[("merged", day)])
 
 
 def area_by_controller(zones: gpd.GeoDataFrame, day: str | dt.date) -> pd.DataFrame:
@@ -121,22 +154,31 @@ def territory_diff(zones: gpd.GeoDataFrame, day1: str | dt.date, day2: str | dt.
         ``to_controller``, ``area_km2``, geometry; largest first.
     """
     d1, d2 = parse_date(day1), parse_date(day2)
-    before = zones_by_controller(zones, d1)
-    after = zones_by_controller(zones, d2)
-    rows = []
-    for a, ga in before.items():
-        for b, gb in after.items():
-            if a == b or not ga.intersects(gb):
-                continue
-            piece = _polygonal(ga.intersection(gb))
-            area = geodesic_area_km2(piece)
-            if area >= min_area_km2:
-                rows.append({"id": f"{a}-to-{b}", "name": f"{a} → {b}", "from_controller": a,
-                             "to_controller": b, "area_km2": area, "geometry": piece})
+    rows = [row for row in _transitions(zones, d1, d2) if row["area_km2"] >= min_area_km2]
     columns = ["id", "name", "from_controller", "to_controller", "area_km2", "geometry"]
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs="EPSG:4326")
     frame.attrs["days"] = (d1, d2)
     return frame.sort_values("area_km2", ascending=False, ignore_index=True)
+
+
+def _transitions(zones: gpd.GeoDataFrame, d1: dt.date, d2: dt.date) -> list[dict[str, Any]]:
+    """Every (from, to) piece between two dates, whatever its size (kept per frame)."""
+    memo = _memo(zones)
+    key = ("transitions", d1, d2)
+    if key not in memo:
+        before = zones_by_controller(zones, d1)
+        after = zones_by_controller(zones, d2)
+        rows = []
+        for a, ga in before.items():
+            for b, gb in after.items():
+                if a == b or not ga.intersects(gb):
+                    continue
+                piece = _polygonal(ga.intersection(gb))
+                rows.append({"id": f"{a}-to-{b}", "name": f"{a} → {b}", "from_controller": a,
+                             "to_controller": b, "area_km2": geodesic_area_km2(piece),
+                             "geometry": piece})
+        memo[key] = rows
+    return [dict(row) for row in memo[key]]
 
 
 def diff_summary(zones: gpd.GeoDataFrame, day1: str | dt.date, day2: str | dt.date

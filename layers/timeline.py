@@ -87,7 +87,9 @@ def change_dates(frames: Iterable[gpd.GeoDataFrame]) -> list[dt.date]:
     for frame in frames:
         for column in ("valid_from", "valid_to"):
             if column in frame.columns:
-                days.update(ts.date() for ts in frame[column].dropna())
+                # Distinct days first: 100,000 events fall on a few hundred of them.
+                stamps = pd.DatetimeIndex(frame[column].dropna().unique())
+                days.update(stamps.normalize().unique().date)
     return sorted(days)
 
 

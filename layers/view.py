@@ -7,6 +7,8 @@ The web map, the static map and every export take a :class:`MapView` and call
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -61,15 +63,44 @@ class MapView:
         return cls(day=parse_date(day), layer_ids=tuple(layer_ids), **kwargs)
 
 
+#: As-of frames kept per source frame (dates an analyst moves between).
+VIEW_CACHE_SIZE = 128
+_VIEWS: dict[int, tuple[weakref.ref, OrderedDict]] = {}
+
+
 def layer_as_of(spec: LayerSpec, frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
-    """One layer's features for a day.
+    """One layer's features for a day (the same frame each time it is asked for again).
 
     Events are shown over a window (``style.window_days`` before the date) since a
     one-day event would otherwise vanish from the map the day after it happened.
+
+    The result is computed once per (frame, date, window) and shared: the map,
+    the tables and the exports of one step all ask for it, and a slider step
+    back to a date costs a look-up. Treat it as read-only (``copy()`` to edit).
     """
-    if spec.kind == "events":
-        return events_window(frame, day, before=int(spec.style.get("window_days", 7)))
-    return as_of(frame, day)
+    window = int(spec.style.get("window_days", 7)) if spec.kind == "events" else None
+    views = _views_of(frame)
+    key = (window, day)
+    hit = views.get(key)
+    if hit is not None:
+        views.move_to_end(key)
+        return hit
+    out = as_of(frame, day) if window is None else events_window(frame, day, before=window)
+    views[key] = out
+    if len(views) > VIEW_CACHE_SIZE:
+        views.popitem(last=False)
+    return out
+
+
+def _views_of(frame: gpd.GeoDataFrame) -> OrderedDict:
+    """The as-of cache of one source frame; it goes when the frame goes."""
+    entry = _VIEWS.get(id(frame))
+    if entry is not None and entry[0]() is frame:
+        return entry[1]
+    views: OrderedDict = OrderedDict()
+    _VIEWS[id(frame)] = (weakref.ref(frame), views)
+    weakref.finalize(frame, _VIEWS.pop, id(frame), None)
+    return views
 
 
 def view_layers(loaded: LoadedLayers, view: MapView

@@ -1,0 +1,110 @@
+"""streamlit-folium's map component, fed with pieces that are built once.
+
+``st_folium`` renders the whole base map (the offline basemap's GeoJSON
+included) through Folium and Jinja on every rerun, and the date's layers as
+Folium objects, before handing the component the same arguments as last time
+for everything but the layers. Here the base map's arguments are computed once
+per (catalog files, basemap, initial view) with streamlit-folium's own helpers,
+and the layers come as the script :mod:`layers._webmap_fast` writes, so a
+slider step calls the component with cached strings.
+
+The arguments and the component are streamlit-folium's (pinned 0.27.4), so the
+frame in the browser is the same one ``st_folium`` would make: same key, same
+script, and the same swapping of feature groups in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import branca
+import folium
+import folium.elements
+import streamlit as st
+import streamlit_folium as stf
+
+
+@dataclass(frozen=True)
+class BaseArgs:
+    """The component's arguments that depend only on the base map."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    defaults: dict[str, Any]
+    leaflet_hash: Callable[[str], str]
+
+
+def _links(m: folium.Map) -> tuple[list[str], list[str]]:
+    """CSS and JS files the frame loads, as ``st_folium`` collects them."""
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element: Any):
+        if isinstance(element, folium.elements.JSCSSMixin):
+            yield element
+        for child in getattr(element, "_children", {}).values():
+            yield from walk(child)
+
+    for element in walk(m):
+        if isinstance(element, branca.colormap.ColorMap):  # pragma: no cover - none used
+            raise ValueError("colormaps load d3 from a CDN; the map must stay offline")
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+    return list(dict.fromkeys(css)), list(dict.fromkeys(js))
+
+
+def base_args(m: folium.Map) -> BaseArgs:
+    """Render the base map once, exactly as ``st_folium`` does, and keep its arguments."""
+    m.get_root().render()
+    m.render()
+    html = stf._get_html(m)
+    header = stf._get_header(m)
+    script = stf._get_map_string(m)
+    css, js = _links(m)
+    try:
+        (south, west), (north, east) = m.get_bounds()
+    except (AttributeError, TypeError, ValueError):
+        south = west = north = east = None
+    defaults = {
+        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None,
+        "all_drawings": None, "last_active_drawing": None,
+        "bounds": {"_southWest": {"lat": south, "lng": west},
+                   "_northEast": {"lat": north, "lng": east}},
+        "zoom": m.options.get("zoom"), "last_circle_radius": None,
+        "last_circle_polygon": None, "selected_layers": None, "selected_tags": None,
+        "last_geocoder_result": None}
+
+    def leaflet_hash(key: str) -> str:
+        return stf.generate_js_hash(script, key, False)
+
+    return BaseArgs(script=script, header=header, html=html, map_id=stf.get_full_id(m),
+                    css_links=tuple(css), js_links=tuple(js), defaults=defaults,
+                    leaflet_hash=leaflet_hash)
+
+
+def show(base: BaseArgs, feature_group: str, *, key: str, height: int,
+         returned_objects: Sequence[str], center: tuple[float, float] | None = None,
+         zoom: float | None = None) -> Any:
+    """Call the map component like ``st_folium(..., use_container_width=True)`` would.
+
+    Returns the component's value (what the frame last reported), as ``st_folium``.
+    """
+    hash_key = base.leaflet_hash(key)
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return stf._component_func(
+        script=base.script, header=base.header, html=base.html, id=base.map_id,
+        key=hash_key, height=height, width=None, returned_objects=list(returned_objects),
+        default={k: v for k, v in base.defaults.items() if k in returned_objects},
+        zoom=zoom, center=center, feature_group=feature_group, return_on_hover=False,
+        layer_control=None, pixelated=False, css_links=list(base.css_links),
+        js_links=list(base.js_links), on_change=on_change, wrap_longitude=False)
