@@ -38,6 +38,8 @@ DEFAULT_FROM, DEFAULT_TO = "Tartus naval facility", "Khmeimim air base"
 DEFAULT_RADII = "50, 100, 200"
 CLICKED = "Clicked point"
 CHART_WINDOW_DAYS = 42
+#: Shown in each section that draws on the map: a closed section is not computed.
+LAZY_NOTE = "Drawn on the map only while this section is open: closing it removes the overlay."
 
 
 # --- cached computations ----------------------------------------------------------------------
@@ -132,6 +134,16 @@ def _resolve(text: str, places: gpd.GeoDataFrame | None,
 
 def _set(key: str, value: object) -> None:
     st.session_state[key] = value
+
+
+def _keep(*keys: str) -> None:
+    """Keep a closed section's inputs: Streamlit forgets a widget not drawn in a run.
+
+    Only while closed: re-setting a drawn widget's value would log a warning.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 # --- where am I -------------------------------------------------------------------------------
@@ -432,15 +444,34 @@ def render_analysis(loaded: LoadedLayers, view: MapView,
         _where(loaded, gaz, zones, view.day, clicked)
     with distance, st.expander("Distance and bearing", expanded=True):
         overlays += _measure(gaz, clicked, frames)
-    with st.expander("Range rings"):
-        overlays += _rings(loaded, zones, view.day, clicked, frames)
+    # Closed sections compute nothing: a slider step reruns the page, and at scale the
+    # closed sections cost more than the map (issue 7). The price: an overlay is drawn
+    # only while its section is open.
+    rings = st.expander("Range rings", key="an_open_rings", on_change="rerun")
+    with rings:
+        if rings.open:
+            st.caption(LAZY_NOTE)
+            overlays += _rings(loaded, zones, view.day, clicked, frames)
+        else:
+            _keep("an_ring_site", "an_radii", "an_rings_show")
     if zones is None or zone_spec is None:
         st.caption("The zones layer did not load: no territory figures.")
         return overlays
-    with st.expander("Territory over time"):
-        _territory(loaded, zones, zone_spec, view.day)
-    with st.expander("Change between two dates"):
-        overlays += _change(loaded, zones, zone_spec, view.day)
-    with st.expander("Route exposure"):
-        _exposure(loaded, zones, view.day)
+    territory = st.expander("Territory over time", key="an_open_territory", on_change="rerun")
+    with territory:
+        if territory.open:
+            _territory(loaded, zones, zone_spec, view.day)
+        else:
+            _keep("an_chart_period")
+    change = st.expander("Change between two dates", key="an_open_change", on_change="rerun")
+    with change:
+        if change.open:
+            st.caption(LAZY_NOTE)
+            overlays += _change(loaded, zones, zone_spec, view.day)
+        else:
+            _keep("an_cmp_day", "an_change_show", "an_compare_show")
+    exposure = st.expander("Route exposure", key="an_open_exposure", on_change="rerun")
+    with exposure:
+        if exposure.open:
+            _exposure(loaded, zones, view.day)
     return overlays

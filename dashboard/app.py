@@ -30,6 +30,8 @@ from layers.data import LoadedLayers  # noqa: E402
 from layers.view import MapView, view_layers  # noqa: E402
 
 URL_READ = "_url_read"
+#: Session key of the open side tab ("Events", "On the map" or "Sources").
+SIDE_TAB = "side_tab"
 
 
 def _read_url_once(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> _url.UrlState:
@@ -100,7 +102,9 @@ def main() -> None:
         map_slot = st.container()
         t_analysis, t_export = st.tabs(["Analysis", "Export"])
     with col_side:
-        t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"])
+        # Only the open side tab runs: hidden ones cost every slider step time at scale.
+        t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"],
+                                             key=SIDE_TAB, on_change="rerun")
     with t_analysis:
         extra = list(render_analysis(loaded, view, on_map.clicked) or [])
     if extra:
@@ -110,11 +114,14 @@ def main() -> None:
     with t_export:
         render_downloads(loaded, view)
     with t_events:
-        _panels.render_events(loaded, day)
+        if t_events.open:
+            _panels.render_events(loaded, day)
     with t_map:
-        _panels.render_on_map(shown)
+        if t_map.open:
+            _panels.render_on_map(shown)
     with t_sources:
-        _panels.render_sources(shown, str(catalog.basemap.get("attribution", "")))
+        if t_sources.open:
+            _panels.render_sources(shown, str(catalog.basemap.get("attribution", "")))
 
     wanted = _url.encode(day=day, layers=layer_ids, view=on_map.view, basemap=basemap)
     for name, value in _url.changes(st.query_params, wanted).items():

@@ -46,6 +46,16 @@ def rerun(at: AppTest) -> AppTest:
     return at
 
 
+SECTIONS = ("an_open_rings", "an_open_territory", "an_open_change", "an_open_exposure")
+
+
+def open_sections(at: AppTest, *keys: str) -> AppTest:
+    """Open collapsed sections, as a click on their headers does (they compute only when open)."""
+    for key in keys or SECTIONS:
+        at.session_state[key] = True
+    return rerun(at)
+
+
 def frames(at: AppTest) -> list:
     return [d.value for d in at.dataframe]
 
@@ -58,6 +68,8 @@ def test_default_panel_measures_tartus_to_khmeimim_and_draws_nothing(app):
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Distance"] == "55.5 km"
     assert metrics["Initial bearing"].endswith("° N") and metrics["Initial bearing"][0] == "6"
+    assert overlays(app) == {}
+    open_sections(app)
     assert overlays(app) == {}
     ground = frame_with(app, "Ground within 200 km")
     assert ground["km²"].sum() == pytest.approx(3.14159 * 200**2, rel=0.01)
@@ -106,7 +118,26 @@ def test_bad_place_is_a_warning_not_a_crash(app):
     assert not [m for m in app.metric if m.label == "Distance"]
 
 
+def test_closed_sections_compute_nothing_and_opening_one_draws_it(app):
+    assert {e.label for e in app.expander} >= {"Range rings", "Territory over time",
+                                               "Change between two dates", "Route exposure"}
+    assert not [f for f in frames(app) if {"Ring", "Gained", "Through"} & set(f.columns)]
+    assert app.session_state["an_open_rings"] is False
+    open_sections(app, "an_open_rings")
+    assert any("only while this section is open" in c.value for c in app.caption)
+    app.text_input(key="an_radii").set_value("70")
+    app.checkbox(key="an_rings_show").check()
+    assert overlays(rerun(app))["analysis-rings"] == ["Range rings: Khmeimim air base", 1]
+    app.session_state["an_open_rings"] = False
+    assert overlays(rerun(app)) == {}
+    assert not [f for f in frames(app) if "Ring" in f.columns]
+    open_sections(app, "an_open_rings")  # reopened: its inputs were kept while closed
+    assert app.text_input(key="an_radii").value == "70"
+    assert overlays(app)["analysis-rings"] == ["Range rings: Khmeimim air base", 1]
+
+
 def test_range_rings_table_and_overlay(app):
+    open_sections(app, "an_open_rings")
     app.text_input(key="an_radii").set_value("60, 30")
     app.checkbox(key="an_rings_show").check()
     rerun(app)
@@ -120,6 +151,7 @@ def test_range_rings_table_and_overlay(app):
 
 
 def test_change_between_dates_tables_and_overlays(app):
+    open_sections(app, "an_open_change")
     app.checkbox(key="an_change_show").check()
     app.checkbox(key="an_compare_show").check()
     rerun(app)
@@ -134,7 +166,7 @@ def test_change_between_dates_tables_and_overlays(app):
 
 def test_route_exposure_on_15_december(app):
     app.session_state["test_day"] = "2024-12-15"
-    rerun(app)
+    open_sections(app, "an_open_exposure")
     table = next(f for f in frames(app) if "Through" in f.columns)
     convoy = table[table["Route"] == "Damascus-area evacuation convoy to Khmeimim"]
     assert convoy["km"].sum() == pytest.approx(convoy["Route km"].iloc[0], abs=0.2)

@@ -190,18 +190,39 @@ def test_the_map_report_reaches_the_panels_and_the_url(monkeypatch):
     assert at.session_state["map_bbox"] == (35.9, 34.6, 37.5, 35.6)
 
 
-def test_side_panels_list_events_features_and_sources(default_run):
-    frames = {len(df.value.columns): df.value for df in default_run.dataframe}
-    tables = [df.value for df in default_run.dataframe]
+def test_side_panels_list_events_features_and_sources():
+    at = _run()
+    tables = [df.value for df in at.dataframe]
     events = next(t for t in tables if "Event" in t.columns)
     assert "Damascus falls" in " ".join(events["Event"])
     assert set(events["When"]) >= {"today"}
+    assert not [t for t in tables if "Layer" in t.columns or "Features" in t.columns], \
+        "hidden side tabs are not computed"
+    at.session_state["side_tab"] = "On the map"
+    at.run()
+    tables = [df.value for df in at.dataframe]
     on_map = next(t for t in tables if "Layer" in t.columns and "Name" in t.columns)
-    assert len(on_map) == sum(len(v) for v in _layers(default_run).values())
+    assert len(on_map) == sum(len(v) for v in _layers(at).values())
     assert "Tartus naval facility" in set(on_map["Name"])
-    sources = next(t for t in tables if list(t.columns) == ["Source", "Features", "Layers"])
+    assert not [t for t in tables if "Event" in t.columns]
+    at.session_state["side_tab"] = "Sources"
+    at.run()
+    sources = next(df.value for df in at.dataframe
+                   if list(df.value.columns) == ["Source", "Features", "Layers"])
     assert sources["Features"].sum() >= len(on_map)
-    assert frames
+
+
+def test_closed_analysis_sections_draw_nothing_until_opened():
+    at = _run(an_open_rings=True)
+    at.checkbox(key="an_rings_show").check().run()
+    assert len(_layers(at)["analysis-rings"]) == 3  # 50, 100, 200 km
+    at.session_state["an_open_rings"] = False
+    at.run()
+    assert "analysis-rings" not in _layers(at)
+    assert not [df for df in at.dataframe if "Ring" in df.value.columns]
+    at.session_state["an_open_rings"] = True
+    at.run()
+    assert len(_layers(at)["analysis-rings"]) == 3, "reopened with its inputs kept"
 
 
 def _overlay(write_geojson, layer_id: str, title: str) -> Overlay:
