@@ -159,7 +159,7 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     m = folium.Map(location=center or ((miny + maxy) / 2, (minx + maxx) / 2),
                    zoom_start=zoom if zoom is not None else 7, tiles=None, control_scale=True,
                    min_zoom=4, max_zoom=17, zoom_snap=0.5, zoom_delta=0.5, prefer_canvas=False)
-    # Folium's defaults point at jsdelivr, code.jquery.com, cdnjs and netdna; one
+    # Folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap, icons); one
     # blocked script and the map never appears. Leaflet is all this map needs.
     m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js")),
                     ("briefing_measure", asset_url("briefing", "measure.js"))]
