@@ -43,7 +43,7 @@ def naive_launcher(folder: Path) -> Path:
     ``benchmarks/`` and needs Leaflet offline, so it is launched from a folder
     under ``benchmarks/out/`` holding a two-line script and a copy of the assets.
     """
-    from layers.assets import install_static
+    from layers.render.assets import install_static
 
     folder.mkdir(parents=True, exist_ok=True)
     install_static(folder / "static")

@@ -246,7 +246,7 @@ def measure_exports(kind: str, geodata: Path, formats: Sequence[str] = ("png", "
                     ) -> dict[str, float]:
     """Seconds to export the default date over the whole region, per format.
 
-    ``kind`` is ``"ours"`` (:func:`layers.export.export_bytes` on the layers the
+    ``kind`` is ``"ours"`` (:func:`layers.export.files.export_bytes` on the layers the
     page has loaded, as when an analyst clicks a download) or ``"naive"``
     (:func:`benchmarks.naive.export_static`, which reads the files again).
     """
@@ -267,10 +267,10 @@ def _exports(kind: str, geodata: Path, formats: Sequence[str]) -> dict[str, floa
             out[fmt] = time.perf_counter() - start
             out[f"{fmt}_bytes"] = len(data)
         return out
-    from layers.catalog import load_catalog
-    from layers.data import load_catalog_layers
-    from layers.export import export_bytes
-    from layers.view import MapView
+    from layers.core.catalog import load_catalog
+    from layers.core.view import MapView
+    from layers.export.files import export_bytes
+    from layers.ingest.catalog_layers import load_catalog_layers
 
     loaded = load_catalog_layers(load_catalog())
     catalog = loaded.catalog

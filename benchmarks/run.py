@@ -55,7 +55,7 @@ def data_days(geodata: Path) -> list[dt.date]:
     import pandas as pd
     import pyogrio
 
-    from layers.catalog import load_catalog
+    from layers.core.catalog import load_catalog
 
     catalog = load_catalog(geodata / "catalog.toml")
     start = dt.date.fromisoformat(catalog.start) if catalog.start else None

@@ -8,16 +8,15 @@ hashed by content once per frame object (seconds at scale otherwise).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import weakref
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 
-from layers import analysis
-from layers.gazetteer import Gazetteer
+from layers.analysis import measures as analysis
+from layers.analysis.gazetteer import Gazetteer
+from layers.core.records import content_token
 
 _TOKENS: dict[int, tuple[weakref.ref, str]] = {}
 
@@ -31,19 +30,10 @@ def _frame_token(frame: gpd.GeoDataFrame) -> str:
     hit = _TOKENS.get(id(frame))
     if hit is not None and hit[0]() is frame:
         return hit[1]
-    token = _content_token(frame)
+    token = content_token(frame)
     _TOKENS[id(frame)] = (weakref.ref(frame), token)
     weakref.finalize(frame, _TOKENS.pop, id(frame), None)
     return token
-
-
-def _content_token(frame: gpd.GeoDataFrame) -> str:
-    digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(pd.util.hash_pandas_object(frame.drop(columns=frame.geometry.name).astype(str),
-                                             index=False).to_numpy().tobytes())
-    for wkb in shapely.to_wkb(frame.geometry.values):
-        digest.update(wkb)
-    return digest.hexdigest()
 
 
 _HASH = {gpd.GeoDataFrame: _frame_token}

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers import assets
-from layers.catalog import geodata_dir, load_catalog
-from layers.data import LoadedLayers, load_catalog_layers
-from layers.timeline import change_dates, parse_date
+from layers.core.catalog import geodata_dir, load_catalog
+from layers.core.loaded import LoadedLayers
+from layers.core.timeline import change_dates, parse_date
+from layers.ingest.catalog_layers import load_catalog_layers
+from layers.render import assets
 
 STATIC = Path(__file__).resolve().parent / "static"
 

@@ -5,7 +5,7 @@ included) through Folium and Jinja on every rerun, and the date's layers as
 Folium objects, before handing the component the same arguments as last time
 for everything but the layers. Here the base map's arguments are computed once
 per (catalog files, basemap, initial view) with streamlit-folium's own helpers,
-and the layers come as the script :mod:`layers._webmap_fast` writes, so a
+and the layers come as the script :mod:`layers.render.webmap_fast` writes, so a
 slider step calls the component with cached strings.
 
 The arguments and the component are streamlit-folium's (pinned 0.27.4), so the

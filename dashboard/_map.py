@@ -3,7 +3,7 @@
 streamlit-folium keys its frame by the map's script, so the base map is built
 from things that do not change while the analyst works (catalog, basemap,
 initial view), once (:mod:`dashboard._fastmap`); the date's layers go in the
-component's feature-group script (:mod:`layers._webmap_fast`, built once per
+component's feature-group script (:mod:`layers.render.webmap_fast`, built once per
 date and zoom band), which the frame swaps in place: zoom and pan stay,
 nothing flickers.
 
@@ -24,9 +24,9 @@ import geopandas as gpd
 import streamlit as st
 
 from dashboard import _data, _fastmap
-from layers import webmap
-from layers._webmap_fast import feature_group_script
-from layers.catalog import Catalog, LayerSpec
+from layers.core.catalog import Catalog, LayerSpec
+from layers.render import webmap
+from layers.render.webmap_fast import feature_group_script
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 
@@ -115,7 +115,7 @@ def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer]) -> None:
     """Draw the map with the as-of layers ``shown``, flying to ``map_focus`` if it changed.
 
     The base map is rendered once (:func:`_base`); the layers come as the script
-    :func:`layers._webmap_fast.feature_group_script` writes, each row built once
+    :func:`layers.render.webmap_fast.feature_group_script` writes, each row built once
     per loaded file and each date's geometry once per zoom band.
     """
     center, zoom = _focus()

@@ -16,10 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard._sidebar import md_text
-from layers.catalog import LayerSpec
-from layers.data import LoadedLayers
-from layers.style import label_for
-from layers.timeline import events_window
+from layers.core.catalog import LayerSpec, label_for
+from layers.core.loaded import LoadedLayers
+from layers.core.timeline import events_window
 
 #: The events list looks this far back and ahead of the date.
 EVENTS_BEFORE, EVENTS_AFTER = 14, 7

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from layers import webmap
-from layers.catalog import LayerSpec
-from layers.data import LoadedLayers
-from layers.view import Overlay
+from layers.core.catalog import LayerSpec
+from layers.core.loaded import LoadedLayers
+from layers.core.view import Overlay
+from layers.render import webmap
 
 DAY = "day"
 PENDING_DAY = "_pending_day"

@@ -1,9 +1,9 @@
 """Analyst tools beside the map: where am I, distance, range rings, territory, change, exposure.
 
-A thin page over :mod:`layers.analysis` and :mod:`layers.analysis_layers`: every
+A thin page over :mod:`layers.analysis.measures` and :mod:`layers.analysis.overlays`: every
 figure comes from the same functions as ``python -m layers stats|measure|diff``,
 so the panel and the command line quote the same numbers. Map results go back
-to the app as :class:`~layers.view.Overlay` objects, which the map, the legend
+to the app as :class:`~layers.core.view.Overlay` objects, which the map, the legend
 and every export draw like catalog layers. Tables are ``st.dataframe`` (cells are
 text) and data values in markdown pass through ``md_text``.
 """
@@ -15,7 +15,6 @@ import datetime as dt
 import altair as alt
 import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 
 from dashboard._analysis_cache import (
@@ -31,15 +30,15 @@ from dashboard._analysis_cache import (
     _snapshots,
 )
 from dashboard._sidebar import md_text
-from layers import analysis
-from layers import analysis_layers as layers_out
-from layers._errors import LayersError
-from layers.coords import format_decimal, format_dms, to_mgrs
-from layers.data import LoadedLayers
-from layers.gazetteer import Gazetteer
-from layers.geodesy import compass_point, measure
-from layers.style import label_for
-from layers.view import MapView, Overlay
+from layers.analysis import measures as analysis
+from layers.analysis import overlays as layers_out
+from layers.analysis.gazetteer import Gazetteer
+from layers.core.catalog import label_for
+from layers.core.loaded import LoadedLayers
+from layers.core.view import MapView, Overlay
+from layers.errors import LayersError
+from layers.geo.coords import format_decimal, format_dms, to_mgrs
+from layers.geo.geodesy import compass_point, measure
 
 #: Session key the map reads to fly to a place: (lat, lon, zoom).
 FOCUS = "map_focus"
@@ -75,11 +74,9 @@ def _held_by(loaded: LoadedLayers, zones: gpd.GeoDataFrame | None, day: dt.date,
     if zones is None:
         return ""
     try:
-        merged = analysis.zones_by_controller(zones, day)
+        holder = analysis.controller_at(zones, day, lat, lon)
     except LayersError:
         return ""
-    point = shapely.Point(lon, lat)
-    holder = next((c for c, g in merged.items() if g.covers(point)), None)
     if holder is None:
         return f"Outside Syria's border (sea or abroad) on {day:%d %b %Y}"
     return f"Held by {analysis.controller_label(loaded, holder)} on {day:%d %b %Y}"

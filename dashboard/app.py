@@ -23,11 +23,11 @@ from dashboard import _data, _map, _panels, _sidebar, _url  # noqa: E402
 from dashboard.analysis_panel import render_analysis  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
-from layers import webmap  # noqa: E402
-from layers._errors import LayersError  # noqa: E402
-from layers.catalog import Catalog  # noqa: E402
-from layers.data import LoadedLayers  # noqa: E402
-from layers.view import MapView, view_layers  # noqa: E402
+from layers.core.catalog import Catalog  # noqa: E402
+from layers.core.loaded import LoadedLayers  # noqa: E402
+from layers.core.view import MapView, view_layers  # noqa: E402
+from layers.errors import LayersError  # noqa: E402
+from layers.render import webmap  # noqa: E402
 
 URL_READ = "_url_read"
 #: Session key of the open side tab ("Events", "On the map" or "Sources").

@@ -3,7 +3,7 @@
 The files are made only when a button is clicked: each button gets a callable
 (Streamlit's deferred download), so moving the date slider never renders a map
 or writes a GeoPackage. What a file holds is decided here, from the view the
-page already built, and made by :mod:`layers.export`, so it matches the map.
+page already built, and made by :mod:`layers.export.files`, so it matches the map.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from layers._pack import pack_gif, pack_pdf
-from layers.data import LoadedLayers
-from layers.export import FORMATS, MIME_TYPES, export_bytes, file_name, shown_layers
-from layers.timeline import change_dates
-from layers.view import MapView
+from layers.core.loaded import LoadedLayers
+from layers.core.timeline import change_dates
+from layers.core.view import MapView
+from layers.export.files import FORMATS, MIME_TYPES, export_bytes, file_name, shown_layers
+from layers.export.pack import pack_gif, pack_pdf
 
 #: Button labels, in the order shown: slides first, then the map to share, then data.
 LABELS = {"png": "PNG · 300 dpi", "pdf": "PDF · vector", "svg": "SVG · editable",

@@ -1,7 +1,7 @@
 """Upload panel: analysts' own layers, validated once, kept in this browser session only.
 
 The file picker is an inbox: files dropped on it are validated (by
-:func:`layers.upload.load_upload`, which never raises), accepted layers move to
+:func:`layers.ingest.upload.load_upload`, which never raises), accepted layers move to
 the list below it, each with its feature count and a remove button, and the
 picker is emptied for the next file. The report of the last batch stays on
 screen: every problem with its feature and fix, as escaped text, because the
@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from dashboard._sidebar import md_text
-from layers._formats import ACCEPTED, SHAPEFILE_PARTS
-from layers._problems import Problem
-from layers.upload import MB, UploadLimits, bundle_shapefiles, load_upload
-from layers.view import Overlay
+from layers.core.view import Overlay
+from layers.ingest.formats import ACCEPTED, SHAPEFILE_PARTS
+from layers.ingest.upload import MB, UploadLimits, bundle_shapefiles, load_upload
+from layers.problems import Problem
 
 LAYERS = "uploads:layers"  # dict[id, Accepted], in upload order
 REPORT = "uploads:report"  # list[Report] of the last batch

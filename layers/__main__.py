@@ -2,6 +2,6 @@
 
 import sys
 
-from layers.cli import main
+from layers.cli.main import main
 
 sys.exit(main())

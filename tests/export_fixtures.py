@@ -136,8 +136,8 @@ def build_geodata(root: Path) -> Path:
 
 def load_fixture(root: Path):
     """Build the folder and load it as the app would (``LoadedLayers``)."""
-    from layers.catalog import load_catalog
-    from layers.data import load_catalog_layers
+    from layers.core.catalog import load_catalog
+    from layers.ingest.catalog_layers import load_catalog_layers
 
     loaded = load_catalog_layers(load_catalog(build_geodata(root)))
     assert not any(p.severity == "error" for ps in loaded.problems.values() for p in ps), \

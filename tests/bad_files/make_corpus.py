@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/bad_files/make_corpus.py
 
-The zip bomb is not stored here: tests/test_upload.py builds it in a fixture.
+The zip bomb is not stored here: tests/ingest/test_upload.py builds it in a fixture.
 """
 
 from __future__ import annotations

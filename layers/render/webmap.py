@@ -1,0 +1,362 @@
+"""The web map: a Leaflet map (through Folium) of a :class:`~layers.core.view.MapView`.
+
+Two halves, because the dashboard updates them differently. :func:`base_map` is
+the frame that stays put for a whole session: Leaflet loaded from the app's own
+static files, the offline basemap (or, on request, online tiles). Then
+:func:`feature_groups` turns the as-of layers of a date into one
+``FeatureGroup`` each, which streamlit-folium swaps inside that frame when the
+date or a toggle changes, so the analyst's zoom and pan stay.
+
+Text from data files never reaches the page as markup: each feature carries
+only its geometry, its style and tooltip/popup HTML built here with every value
+escaped (see :mod:`layers.render.escape`). The raw properties are not sent at all.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+from shapely.geometry import mapping
+
+from layers.core.catalog import Catalog, LayerSpec
+from layers.render import assets
+from layers.render import escape as esc
+from layers.render.style import feature_style, legend, to_leaflet
+from layers.render.webmap_basemap import LABEL_JS, SEA, add_offline_basemap
+from layers.render.webmap_html import (
+    HIDDEN,
+    legend_html,
+    legend_rows,
+    popup_html,
+    present,
+    tooltip_html,
+)
+
+#: Basemap choices: key -> label shown to analysts. The first one needs no network.
+BASEMAPS: dict[str, str] = {
+    "offline": "Offline: borders and places (no network)",
+    "osm": "OpenStreetMap (online)",
+    "imagery": "Satellite imagery, Esri (online)",
+}
+DEFAULT_BASEMAP = "offline"
+
+#: Online tile sources, used only when an analyst picks them.
+TILES: dict[str, tuple[str, str]] = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; OpenStreetMap contributors"),
+    "imagery": ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/"
+                "MapServer/tile/{z}/{y}/{x}",
+                "Imagery &copy; Esri, Maxar, Earthstar Geographics"),
+}
+
+#: Binds the pre-escaped tooltip and popup HTML carried by each feature.
+BIND_JS = JsCode("""function (feature, layer) {
+    var p = feature.properties || {};
+    if (p._tip) { layer.bindTooltip(p._tip, {sticky: true, className: "bm-tip"}); }
+    if (p._pop) {
+        layer.bindPopup(p._pop, {maxWidth: 360, className: "bm-popup"});
+        // Opening a popup stops the click; pass it on so the map still reports the point.
+        layer.on("click", function (e) { if (layer._map) { layer._map.fire("click", e); } });
+    }
+}""")
+
+#: Site types of Russia's own bases, whose names are always on the map.
+MAIN_SITE_TYPES = ("naval_base", "air_base")
+COORD_DECIMALS = 5
+
+#: Zoom levels below which town names and small labels are hidden (CSS classes).
+LABEL_ZOOMS = {"bm-zoom-lt9": 9, "bm-zoom-lt8": 8, "bm-zoom-lt7": 7}
+
+URLFor = Callable[[str, str], str]
+
+
+class _ZoomClasses(MacroElement):
+    """Puts ``bm-zoom-ltN`` classes on the map container so CSS can thin labels out."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var levels = {{ this.levels|tojson }};
+            function update() {
+                var z = map.getZoom(), box = map.getContainer();
+                Object.keys(levels).forEach(function (cls) {
+                    box.classList.toggle(cls, z < levels[cls]);
+                });
+            }
+            map.on("zoomend", update);
+            update();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, levels: dict[str, int]) -> None:
+        super().__init__()
+        self._name = "ZoomClasses"
+        self.levels = levels
+
+
+class _Legend(MacroElement):
+    """A legend control that lives and dies with its feature group."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var control = L.control({position: "bottomright"});
+            control.onAdd = function () {
+                var box = L.DomUtil.create("div", "bm-legend-control");
+                box.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.disableScrollPropagation(box);
+                return box;
+            };
+            group.on("add", function () { control.addTo(group._map); });
+            group.on("remove", function () { control.remove(); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
+             center: tuple[float, float] | None = None, zoom: int | None = None,
+             asset_url: URLFor = assets.url) -> folium.Map:
+    """The session's map frame, without any data layer.
+
+    Parameters
+    ----------
+    catalog
+        Gives the initial extent (``region``) and the offline basemap files.
+    basemap
+        A key of :data:`BASEMAPS`. Only ``"offline"`` works without a network.
+    center, zoom
+        Initial view as (lat, lon) and a zoom level; the catalog's region when
+        either is missing.
+    asset_url
+        Maps (folder, file) to the URL the browser loads it from; the app's
+        static route by default, so the page never asks a CDN.
+
+    Raises
+    ------
+    ValueError
+        For an unknown basemap, naming the known ones.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; choose one of: {', '.join(BASEMAPS)}")
+    minx, miny, maxx, maxy = catalog.region
+    m = folium.Map(location=center or ((miny + maxy) / 2, (minx + maxx) / 2),
+                   zoom_start=zoom if zoom is not None else 7, tiles=None, control_scale=True,
+                   min_zoom=4, max_zoom=17, zoom_snap=0.5, zoom_delta=0.5, prefer_canvas=False)
+    # Folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap, icons); one
+    # blocked script and the map never appears. Leaflet is all this map needs.
+    m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js")),
+                    ("briefing_measure", asset_url("briefing", "measure.js"))]
+    m.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
+    # Our styles go inline, not as a link: labels are measured when they are placed,
+    # and streamlit-folium runs the map script before linked stylesheets have loaded.
+    m.get_root().header.add_child(folium.Element(f"<style>{_own_css()}</style>"),
+                                  name="briefing_css")
+    if center is None or zoom is None:
+        # Room on the left for the bases' names, which sit west of them, over the sea.
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(110, 0))
+    if basemap in TILES:
+        url, attribution = TILES[basemap]
+        folium.TileLayer(tiles=url, attr=attribution, name=BASEMAPS[basemap],
+                         max_zoom=19, max_native_zoom=18 if basemap == "osm" else 17).add_to(m)
+    add_offline_basemap(m, catalog, land=basemap == "offline", labels=basemap != "osm")
+    _ZoomClasses(LABEL_ZOOMS).add_to(m)
+    _MeasureControl().add_to(m)
+    return m
+
+
+class _MeasureControl(MacroElement):
+    """The geodesic measuring tool of ``_assets/measure.js`` (served by the app)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (L.Control.BriefingMeasure) {
+            new L.Control.BriefingMeasure().addTo({{ this._parent.get_name() }});
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MeasureControl"
+
+
+@functools.lru_cache(maxsize=1)
+def _own_css() -> str:
+    return (assets.OWN_ASSETS / "briefing.css").read_text(encoding="utf-8")
+
+
+def feature_style_dict(spec: LayerSpec, props: dict[str, Any], geom_type: str) -> dict[str, Any]:
+    """Leaflet options of one feature: the shared style plus what its geometry needs."""
+    style = feature_style(spec, props)
+    out = to_leaflet(style)
+    out["className"] = f"bm-feature bm-layer-{esc.css_class(spec.id)}"
+    if geom_type.endswith("Point") and spec.kind == "places":
+        # Town symbol: a hollow ring, so a place never reads as an event or a site.
+        out.update(radius=style.radius, fill=True, fillColor="#ffffff", fillOpacity=1.0,
+                   weight=1.5)
+    elif geom_type.endswith("Point"):
+        out.update(radius=style.radius, fill=True,
+                   fillOpacity=max(out["fillOpacity"], 0.55 if style.dash is None else 0.3))
+    elif geom_type.endswith("LineString"):
+        out["fill"] = False
+    else:
+        out["fill"] = True
+    return out
+
+
+def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """A JSON-safe FeatureCollection of a layer: geometry, style and escaped HTML only."""
+    columns = [c for c in frame.columns if c not in HIDDEN]
+    features = []
+    geoms = frame.geometry.values
+    records = frame[columns].to_dict("records") if columns else [{} for _ in range(len(frame))]
+    for geom, props in zip(geoms, records, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        props = {k: v for k, v in props.items() if present(v)}
+        features.append({
+            "type": "Feature", "id": str(len(features)), "geometry": mapping(_rounded(geom)),
+            "properties": {"_style": feature_style_dict(spec, props, geom.geom_type),
+                           "_tip": tooltip_html(spec, props), "_pop": popup_html(spec, props)}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _rounded(geom: shapely.Geometry) -> shapely.Geometry:
+    """Coordinates to 5 decimals (about 1 m): a third of the bytes, no visible change."""
+    return shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def site_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Names of an installations layer's site points, as permanent labels (escaped).
+
+    Russia's own naval and air bases are always named (``bm-site-main``); the
+    other sites only once zoomed in, where there is room.
+    """
+    features: list[dict[str, Any]] = []
+    if spec.kind != "installations" or frame.empty or "name" not in frame.columns:
+        return {"type": "FeatureCollection", "features": features}
+    part = frame["part"] if "part" in frame.columns else None
+    for i, (geom, name) in enumerate(zip(frame.geometry.values, frame["name"], strict=True)):
+        if geom is None or geom.geom_type != "Point" or not present(name):
+            continue
+        if part is not None and part.iloc[i] != "site":
+            continue
+        row = frame.iloc[i]
+        main = (str(row.get("operator", "")).startswith("Russian")
+                and row.get("site_type") in MAIN_SITE_TYPES)
+        features.append({
+            "type": "Feature", "id": str(len(features)),
+            "geometry": {"type": "Point", "coordinates": [round(geom.x, 5), round(geom.y, 5)]},
+            "properties": {"_label": esc.text(name), "_dir": "left", "_offset": [-6, 0],
+                           "_cls": "bm-label bm-site" + (" bm-site-main" if main else "")}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _style_of(feature: dict[str, Any]) -> dict[str, Any]:
+    return feature["properties"]["_style"]
+
+
+GeoJsonOf = Callable[[LayerSpec, gpd.GeoDataFrame], dict[str, Any]]
+
+
+def layer_group(spec: LayerSpec, frame: gpd.GeoDataFrame, *,
+                geojson: GeoJsonOf | None = None) -> folium.FeatureGroup:
+    """One layer as of a date: a ``FeatureGroup`` with its features, tooltips and popups.
+
+    Parameters
+    ----------
+    geojson
+        Builds the layer's data; :func:`layer_geojson` unless a caller caches it.
+    """
+    group = folium.FeatureGroup(name=esc.text(spec.title))
+    data = (geojson or layer_geojson)(spec, frame)
+    if not data["features"]:
+        return group
+    has_points = any(f["geometry"]["type"].endswith("Point") for f in data["features"])
+    radius = float((spec.style or {}).get("radius", 6))
+    folium.GeoJson(
+        data, name=esc.text(spec.title), style_function=_style_of, on_each_feature=BIND_JS,
+        marker=folium.CircleMarker(radius=radius) if has_points else None,
+        class_name=f"bm-feature bm-layer-{esc.css_class(spec.id)}",
+    ).add_to(group)
+    labels = site_labels(spec, frame)
+    if labels["features"]:
+        folium.GeoJson(labels, marker=folium.CircleMarker(radius=1, stroke=False, fill=False),
+                       on_each_feature=LABEL_JS, interactive=False,
+                       class_name="bm-label-anchor").add_to(group)
+    return group
+
+
+def legend_sections(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]
+                    ) -> list[tuple[LayerSpec, list]]:
+    """Legend rows of each layer, limited to the values present on the map."""
+    sections = []
+    for spec, frame in layers:
+        if spec.kind == "places":
+            continue  # the gazetteer's rings explain themselves; keep the legend short
+        by = (spec.style or {}).get("by")
+        entries = legend(spec)
+        if by and by in frame.columns:
+            shown = {str(v) for v in frame[by].dropna().unique()}
+            entries = [e for e in entries if e.value in shown]
+        elif frame.empty:
+            entries = []
+        sections.append((spec, entries))
+    return sections
+
+
+def legend_group(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> folium.FeatureGroup:
+    """An empty group whose only job is to show the legend of ``layers`` while on the map."""
+    group = folium.FeatureGroup(name="Legend")
+    html = legend_html(legend_sections(layers))
+    if html:
+        _Legend(f'<details open><summary>Legend</summary>{html}</details>').add_to(group)
+    return group
+
+
+def feature_groups(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], *,
+                   with_legend: bool = True,
+                   geojson: GeoJsonOf | None = None) -> list[folium.FeatureGroup]:
+    """One group per visible layer, in drawing order (bottom first), then the legend.
+
+    Parameters
+    ----------
+    layers
+        What :func:`layers.core.view.view_layers` returns for the view on screen.
+    with_legend
+        Add the legend control as a last, feature-less group.
+    geojson
+        Builds each layer's data (:func:`layer_geojson` by default); the app
+        passes a cached version, since a date's features rarely change.
+    """
+    groups = [layer_group(spec, frame, geojson=geojson) for spec, frame in layers]
+    if with_legend:
+        groups.append(legend_group(layers))
+    return groups
+
+
+def sidebar_legend_html(spec: LayerSpec) -> str:
+    """A layer's full legend as HTML for the page beside the map (escaped, SVG swatches)."""
+    return legend_rows(legend(spec), spec.geometry, inline=True, hollow=spec.kind == "places")
+
+
+def sea_color() -> str:
+    """Background colour of the offline map (for pages that frame it)."""
+    return SEA
