@@ -402,7 +402,7 @@ _HUR = "i24NEWS 10 Dec 2024 (Ukrainian military intelligence, one party's claim)
 _FT = "Financial Times 15 Dec 2024 (quoting HTS official Kamal Lababidi)"
 _WSJ = "Wall Street Journal (reporting Dec 2024)"
 _WAPO = "Washington Post (reporting 9–10 Dec 2024)"
-_T4 = "ISW via Caliber.az (undated; no dated report found)"
+_T4 = "ISW via Caliber.az (undated, no dated report found)"
 _AF_LIST = "list of Syrian Air Force bases (secondary)"
 _DAWN = "Wikipedia: Operation Dawn of Freedom (secondary)"
 _QAMISHLI_OUT = ("Reuters (reporting late Jan 2026); Shafaq News 23 Jan 2026; Rudaw 30 Jan 2026; "
@@ -647,7 +647,7 @@ PARTS: tuple[Part, ...] = (
          "of a few hundred metres; not surveyed."),
     Part("khmeimim", "runway", "runway-17r-35l", "Khmeimim runway 17R/35L",
          line(((35.41513, 35.94736), (35.38814, 35.94931))), "M–L",
-         f"navigation data; DAFIF; {_WIKI} (length)", 300,
+         f"navigation data; DAFIF; {_WIKI}", 300,
          "Approximate: stated 2,797 × 45 m, heading about 177° true, but these thresholds are "
          "3.0 km apart, so at least one is off by a few hundred metres (±100–300 m)."),
     Part("khmeimim", "runway", "runway-17l-35r", "Khmeimim runway 17L/35R",
