@@ -446,28 +446,36 @@ def holder(block_id: str, day: date) -> Holding | None:
 
 
 def snapshot_features(blocks: dict[str, BaseGeometry], index: int) -> list[dict[str, Any]]:
-    """Dissolve the blocks held on snapshot ``index`` into one feature per holder+confidence."""
+    """Dissolve the blocks held on snapshot ``index`` into one feature per change behind them.
+
+    Blocks are merged when they share holder, confidence, the day they changed hands and
+    the report of that change, so each zone cites exactly the reports that shaped it (a
+    briefer asking who held a town reads that town's report, not a whole front's).
+    """
     day = SNAPSHOTS[index]
     valid_to = SNAPSHOTS[index + 1].isoformat() if index + 1 < len(SNAPSHOTS) else None
-    groups: dict[tuple[str, str], list[tuple[str, Holding]]] = {}
+    groups: dict[tuple[str, str, date, str], list[tuple[str, Holding]]] = {}
     for block_id in blocks:
         h = holder(block_id, day)
         assert h is not None  # check_table guarantees it
-        groups.setdefault((h.controller, h.confidence), []).append((block_id, h))
+        groups.setdefault((h.controller, h.confidence, h.since, h.source), []).append(
+            (block_id, h))
     features = []
-    for (controller, confidence), members in sorted(groups.items()):
+    counts: dict[tuple[str, str], int] = {}
+    for (controller, confidence, since, source), members in sorted(groups.items()):
+        n = counts[(controller, confidence)] = counts.get((controller, confidence), 0) + 1
         geom = shapely.coverage_union_all([blocks[b] for b, _ in members])
         features.append({
             "type": "Feature",
             "properties": {
-                "id": f"cz-{day.isoformat()}-{controller}-{confidence}",
-                "name": f"{CONTROLLERS[controller]}, from {day.day} {day:%b %Y}"
+                "id": f"cz-{day.isoformat()}-{controller}-{confidence}-{n}",
+                "name": f"{CONTROLLERS[controller]}, since {since.day} {since:%b %Y}"
                         f" ({confidence} confidence)",
                 "valid_from": day.isoformat(),
                 "valid_to": valid_to,
                 "controller": controller,
-                "source": "; ".join(dict.fromkeys(
-                    item for _, h in members for item in h.source.split("; "))),
+                "held_since": since.isoformat(),
+                "source": source,
                 "confidence": confidence,
                 "notes": _notes(members),
                 "approximate": True,
