@@ -226,8 +226,8 @@ def compact_text(sources: Sequence[Source], max_chars: int | None = None) -> str
     """The numbered list in one paragraph, each publication named once.
 
     ``Reuters [7] 5 Dec 2024, [8] 7 Dec 2024; TRT World [9] 6 Dec 2024`` — what fits the
-    source block of a slide. Over ``max_chars`` it stops at a whole entry and says which
-    numbers are left out, so a reader knows the list is not complete.
+    source block of a slide. Over ``max_chars`` it stops at a whole entry and says how
+    many are left out, so a reader knows the list is not complete.
     """
     pieces: list[tuple[str, int]] = []  # (text, number); a new publication starts with "; "
     last = None
@@ -244,10 +244,8 @@ def compact_text(sources: Sequence[Source], max_chars: int | None = None) -> str
     text = ""
     for i, (piece, _) in enumerate(pieces):
         left = len(pieces) - i
-        tail = f"; and {left - 1} more ([{pieces[i + 1][1]}]–[{pieces[-1][1]}])" \
-            if left > 1 else ""
+        tail = f"; and {left - 1} more (full list in the Sources tab)" if left > 1 else ""
         if max_chars is not None and len(text + piece) + len(tail) > max_chars:
-            rest = [n for _, n in pieces[i:]]
-            return f"{text}; and {len(rest)} more ([{rest[0]}]–[{rest[-1]}])"
+            return f"{text}; and {left} more (full list in the Sources tab)"
         text += piece
     return text

@@ -63,9 +63,10 @@ def test_compact_text_names_each_publication_once_and_says_what_is_left_out() ->
     text = src.compact_text(got)
     assert text.startswith("Reuters [1] 1 Dec 2024, [2] 2 Dec 2024,")
     assert text.count("Reuters") == 1 and text.endswith("; TASS [21] 9 Dec 2024")
-    short = src.compact_text(got, 80)
-    assert len(short) <= 80 and short.endswith("more ([" + short.split("([")[1])
-    assert "[21]" in short.split("([")[1]
+    short = src.compact_text(got, 120)
+    assert len(short) <= 120 and short.startswith("Reuters [1] 1 Dec 2024")
+    shown = short.count("[")
+    assert short.endswith(f"; and {21 - shown} more (full list in the Sources tab)")
 
 
 def test_pasteable_text_and_table() -> None:
@@ -86,3 +87,18 @@ def test_the_catalog_is_numbered_once_across_layers() -> None:
     row = zones[zones["source"].str.contains("TASS 9 Dec 2024")].iloc[0]
     numbers = [int(n) for n in row["source_refs"].split(", ")]
     assert "TASS 9 Dec 2024" in [everything[n - 1].reference for n in numbers]
+
+
+def test_html_export_carries_the_catalog_numbers() -> None:
+    from layers.core.view import MapView
+    from layers.export.html import page_data
+    from layers.ingest.catalog_layers import load_catalog_layers
+
+    loaded = load_catalog_layers()
+    data = page_data(loaded, MapView.create("2024-12-08", loaded.catalog.ids), handling="X")
+    numbers = {s.reference: s.number for s in src.numbered_sources(loaded.frames.values())}
+    cited = [s for layer in data["layers"] for f in layer["features"] for s in f["sources"]]
+    assert cited and all(s.startswith("[") for s in cited)
+    for item in cited:
+        number, ref = item[1:].split("] ", 1)
+        assert numbers[ref] == int(number), item

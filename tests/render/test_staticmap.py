@@ -208,7 +208,8 @@ def test_sources_are_distinct_and_capped():
     text = sources_text([(None, frame)], "Borders: Natural Earth", max_chars=300)
     assert text.count("Shared") == 1
     assert len(text) <= 300
-    assert re.search(r"; and \d+ more \(\[\d+\]–\[\d+\]\)\. Borders: Natural Earth$", text)
+    assert re.search(r"; and \d+ more \(full list in the Sources tab\)\. Borders: Natural Earth$",
+                     text)
     assert "Shared [1]" in text and "Source number 0 [2]" in text  # numbered, A to Z
 
 
