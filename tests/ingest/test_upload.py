@@ -35,8 +35,11 @@ EXPECTED = {
     "not-featurecollection.geojson": (False, "not-featurecollection", "error",
                                       "expected \"FeatureCollection\""),
     "empty.geojson": (False, "empty", "error", "has no features"),
-    "no-geometry.geojson": (False, "no-geometry", "error", "has no geometry"),
-    "bad-coordinates.geojson": (False, "bad-coordinates", "error", "not finite numbers"),
+    "no-geometry.geojson": (True, "null-geometry", "warning",
+                            "has no geometry (null or empty); it is not drawn"),
+    "bad-coordinates.geojson": (False, "bad-coordinates", "error",
+                                "coordinates of the Point holds text '35.9486', which is not a "
+                                "finite number"),
     "latlon-swapped.geojson": (False, "latlon-swapped", "error",
                                "latitude and longitude look swapped"),
     "web-mercator-no-crs.geojson": (False, "projected-coordinates", "error",
@@ -220,7 +223,9 @@ def test_limits_come_from_the_environment():
     (b"<?xml version='1.0'?><kml>", "x.xml", "kml"),
     (b"<!DOCTYPE html><html>", "x.kml", None),
     (b"\x89PNG\r\n", "x.geojson", None),
-    (b"id,lat,lon\n", "x.csv", None),
+    (b"id,lat,lon\n", "x.csv", "csv"),
+    (b"PK\x03\x04rest", "x.xlsx", "xlsx"),
+    (b"<?xml version='1.0'?><gpx version='1.1'>", "x.xml", "gpx"),
 ])
 def test_sniffing_trusts_bytes_over_names(head, name, kind):
     assert sniff(head, name).kind == kind
