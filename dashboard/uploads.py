@@ -74,7 +74,7 @@ def render_uploads() -> list[Overlay]:
         max_upload_size=max(1, limits.max_bytes // MB),
         help="GeoJSON, KML/KMZ, GeoPackage, or a Shapefile: zipped, or its .shp, .shx, .dbf "
              "and .prj picked together. The layer stays in this browser session only.")
-    st.caption(f"Up to {limits.max_bytes / MB:,.0f} MB and {limits.max_features:,} features "
+    st.caption(f"Up to {limits.max_bytes / MB:,.0f} MiB and {limits.max_features:,} features "
                "per file. Kept for this session only.")
     repair = st.checkbox("Repair invalid geometries", key=REPAIR,
                          help="Fix self-intersecting or badly closed polygons and say so, "

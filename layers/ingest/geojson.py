@@ -13,6 +13,7 @@ rest load.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import geopandas as gpd
@@ -28,6 +29,7 @@ from layers.ingest.geometry_json import (
     GeometryFault,
     Notes,
     check_bbox,
+    count_decimals,
     json_name,
     read_geometry,
 )
@@ -167,28 +169,72 @@ def _declared_crs(doc: dict[str, Any], label: str, problems: list[Problem]) -> s
 
 def features_to_frame(features: list[Any], label: str, problems: list[Problem], *,
                       repair: bool = False) -> gpd.GeoDataFrame:
-    """Every drawable feature as a row (``_index`` its position in the file)."""
+    """Every drawable feature as a row (``_index`` its position in the file).
+
+    ``features`` is consumed: each item is dropped from the list once read, so
+    a 200,000-feature file does not hold its parsed JSON and its frame at once.
+    The common feature (a Point of two floats, scalar properties) takes a short
+    path of a few type checks; anything else gets every rule and its message.
+    """
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
+    kept: list[int] = []
     notes = Notes()
     skipped: list[str] = []
-    for index, feature in enumerate(features):
-        ref = feature_ref(feature, index)
-        row = _feature_row(feature, label, ref, problems)
-        if row is None:
-            continue
-        geom = _feature_geometry(feature, label, ref, problems, notes, skipped, repair)
-        if geom is None:
-            continue
-        row["_index"] = index
+    total = len(features)
+    for index in range(total):
+        feature, features[index] = features[index], None
+        fast = _fast_point(feature)
+        if fast is not None:
+            row, geom = fast
+            if index % 997 == 0:
+                count_decimals(list(geom), notes, feature_ref(feature, index))
+        else:
+            ref = feature_ref(feature, index)
+            row = _feature_row(feature, label, ref, problems)
+            if row is None:
+                continue
+            geom = _feature_geometry(feature, label, ref, problems, notes, skipped, repair)
+            if geom is None:
+                continue
+        kept.append(index)
         rows.append(row)
         geoms.append(geom)
-    _report_skipped(skipped, len(features), label, problems)
+    _report_skipped(skipped, total, label, problems)
     report_notes(notes, label, problems)
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=_build(geoms), crs="EPSG:4326")
-    if "_index" not in frame.columns:
-        frame["_index"] = pd.Series(dtype="int64")
-    return frame
+    table = pd.DataFrame(rows)
+    del rows
+    table["_index"] = np.asarray(kept, dtype="int64")
+    return gpd.GeoDataFrame(table, geometry=_build(geoms), crs="EPSG:4326")
+
+
+_FAST_KEYS = frozenset(("type", "geometry", "properties", "id"))
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
+def _fast_point(feature: Any) -> tuple[dict[str, Any], tuple[float, float]] | None:
+    """The row and position of a plain Point feature, or None for the full checks."""
+    if type(feature) is not dict or feature.get("type") != "Feature" or \
+            not feature.keys() <= _FAST_KEYS:
+        return None
+    geom, props = feature.get("geometry"), feature.get("properties")
+    if type(geom) is not dict or type(props) is not dict or len(geom) != 2 or \
+            geom.get("type") != "Point":
+        return None
+    coords = geom.get("coordinates")
+    if type(coords) is not list or len(coords) != 2:
+        return None
+    x, y = coords
+    if type(x) is not float or type(y) is not float or not (math.isfinite(x) and
+                                                            math.isfinite(y)):
+        return None
+    fid = feature.get("id")
+    if (fid is not None and type(fid) not in (str, int)) or "geometry" in props or \
+            not all(type(v) in _SCALAR_TYPES for v in props.values()):
+        return None
+    if "id" not in props and fid is not None:
+        props["id"] = str(fid)
+    return props, (x, y)
 
 
 def _build(geoms: list[Any]) -> np.ndarray:
@@ -334,4 +380,7 @@ def feature_ref(feature: Any, index: int) -> str:
         fid = fid if fid is not None else feature.get("id")
         if isinstance(fid, (str, int)) and not isinstance(fid, bool) and str(fid).strip():
             return f"{str(fid)[:80]!r} (#{index})"
+        name = props.get("name") if isinstance(props, dict) else None
+        if isinstance(name, str) and name.strip():
+            return f"{name[:80]!r} (#{index})"
     return f"#{index}"

@@ -224,11 +224,12 @@ def _position(value: Any, notes: Notes, ref: str, kind: str, where: str) -> tupl
                                 "number.", "Every position is [longitude, latitude] numbers.",
                                 rule="bad-coordinates")
         notes.extra_dims.append(ref)
-    _count_decimals(out, notes, ref)
+    count_decimals(out, notes, ref)
     return tuple(out)
 
 
-def _count_decimals(xy: list[float], notes: Notes, ref: str) -> None:
+def count_decimals(xy: list[float], notes: Notes, ref: str) -> None:
+    """Note the decimal places of a position beyond :data:`MAX_DECIMALS` (from repr)."""
     for v in xy[:2]:
         text = repr(v)
         if "e" in text or "." not in text:
@@ -255,7 +256,7 @@ def _positions(value: Any, notes: Notes, ref: str, kind: str, where: str) -> np.
                     and type(p[1]) is float and math.isfinite(p[0]) and math.isfinite(p[1]))
             else (p[0], p[1]) for i, p in enumerate(value)]
     if rows and len(rows[0]) == 2 and value and type(value[0]) is list:
-        _count_decimals(list(rows[0]), notes, ref)
+        count_decimals(list(rows[0]), notes, ref)
     dims = {len(r) for r in rows}
     if len(dims) > 1:
         rows = [r[:2] for r in rows]
@@ -324,7 +325,8 @@ def _polygon(coords: Any, notes: Notes, ref: str, repair: bool,
         if i == 0 and _signed_area(xy) < 0:
             notes.clockwise.append(ref)
         rings.append(xy[:, :2] if xy.shape[1] != 2 else xy)
-    return shapely.polygons(rings[0], holes=rings[1:] or None)
+    holes = np.array([shapely.linearrings(r) for r in rings[1:]], dtype=object)
+    return shapely.polygons(shapely.linearrings(rings[0]), holes=holes if len(holes) else None)
 
 
 def _signed_area(xy: np.ndarray) -> float:

@@ -28,11 +28,13 @@ from layers.errors import CatalogError, LayerValidationError
 from layers.geo.coordcheck import DEFAULT_REGION
 from layers.ingest.formats import SHAPEFILE_PARTS
 from layers.ingest.load import load_layer
+from layers.ingest.zipsafe import MIB
 from layers.problems import Problem
 
 log = logging.getLogger(__name__)
 
-MB = 1024 * 1024
+#: Sizes are MiB everywhere (Streamlit's ``server.maxUploadSize`` counts them so too).
+MB = MIB
 #: One colour per upload when no column is worth colouring by (Okabe-Ito, colour-blind safe).
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
            "#000000")
@@ -56,11 +58,11 @@ class UploadLimits:
     Attributes
     ----------
     max_bytes
-        File size (``BRIEFING_MAX_UPLOAD_MB``, 50 MB by default).
+        File size (``BRIEFING_MAX_UPLOAD_MB``, in MiB: 50 MiB by default).
     max_features
         Features in the file (``BRIEFING_MAX_UPLOAD_FEATURES``, 250,000).
     max_unzipped_bytes
-        What a zip may inflate to (``BRIEFING_MAX_UNZIPPED_MB``, 200 MB).
+        What a zip may inflate to (``BRIEFING_MAX_UNZIPPED_MB``, 200 MiB).
     """
 
     max_bytes: int = 50 * MB
@@ -90,7 +92,8 @@ def _positive(env: Any, key: str, default: int, unit: int) -> int:
 def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = None,
                 repair: bool = False,
                 region: tuple[float, float, float, float] | None = None,
-                color_index: int = 0) -> tuple[Overlay | None, list[Problem]]:
+                color_index: int = 0, columns: dict[str, str] | None = None
+                ) -> tuple[Overlay | None, list[Problem]]:
     """Validate an uploaded file and build its session layer.
 
     Parameters
@@ -108,6 +111,9 @@ def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = Non
         projected-metres checks; the catalog's region when None.
     color_index
         Position of this upload in the session, so each gets its own colour.
+    columns
+        The analyst's column mapping (role → column: ``lat``, ``lon``, ``date``, ...),
+        over the guess from the names (see :func:`layers.ingest.load.load_layer`).
 
     Returns
     -------
@@ -121,7 +127,7 @@ def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = Non
         frame = load_layer(bytes(data), "generic", name=name, region=region or catalog_region(),
                            repair=repair,
                            max_bytes=limits.max_bytes, max_features=limits.max_features,
-                           max_unzipped_bytes=limits.max_unzipped_bytes)
+                           max_unzipped_bytes=limits.max_unzipped_bytes, columns=columns)
     except LayerValidationError as exc:
         return None, list(exc.problems)
     except Exception as exc:  # a file must never take the page down; log the bug, report it

@@ -167,11 +167,11 @@ def test_oversized_file_is_refused_with_the_limit(app_url):
     """BRIEFING_MAX_UPLOAD_MB=5 for this server: a 6 MB file is refused, with the figure."""
     with offline_page((1400, 1000)) as (page, log):
         open_app(page, app_url)
-        assert "Up to 5 MB" in page.locator("[data-testid=stSidebar]").inner_text()
+        assert "Up to 5 MiB" in page.locator("[data-testid=stSidebar]").inner_text()
         upload(page, [("big.geojson", b" " * (6 * 1024 * 1024))])
         sidebar = page.locator("[data-testid=stSidebar]")
         message = wait_for(page, lambda: re.search(r"must be ([\d.]+) ?MB or smaller|over the "
-                                                   r"limit of ([\d.]+) MB", sidebar.inner_text()),
+                                                   r"limit of ([\d.]+) MiB", sidebar.inner_text()),
                            60, "the size message")
         assert float(message.group(1) or message.group(2)) == 5
         nothing_ran(page, log)
