@@ -81,7 +81,7 @@ def sniff(data: bytes, name: str) -> Sniffed:
     if text.startswith(("{", "[")) or suffix in (".geojson", ".json"):
         return Sniffed("geojson")
     if text.startswith("<"):
-        if "<kml" in text:
+        if "<kml" in text or b"<kml" in data or b"<KML" in data:  # after a long comment
             return Sniffed("kml")
         if "<html" in text or "<!doctype html" in text:
             return Sniffed(None, "an HTML page")

@@ -202,6 +202,9 @@ def _position(value: Any, notes: Notes, ref: str, kind: str, where: str) -> tupl
                             "[longitude, latitude].",
                             f"Write it as {_EXAMPLE.get(kind, '[lon, lat]')}.",
                             rule="bad-coordinates")
+    if len(value) < 2 and value and isinstance(value[0], list):
+        raise GeometryFault(f"{where} of the {kind} nests arrays one level too deep for its "
+                            "type.", f"A {kind} is {_EXAMPLE[kind]}.", rule="bad-coordinates")
     if len(value) < 2:
         raise GeometryFault(f"{where} of the {kind} is a position of {len(value)} number"
                             f"{'s' if len(value) != 1 else ''}; expected [longitude, latitude].",

@@ -69,6 +69,11 @@ def read_gpx(data: bytes, label: str, problems: list[Problem]) -> gpd.GeoDataFra
                                 "Export the GPX with its tracks (trk) or waypoints (wpt).",
                                 rule="empty"))
         return None
+    counts = {k: sum(r["gpx_type"] == k for r in rows) for k in ("track", "route", "waypoint")}
+    problems.append(Problem(label, "", "GPX read as " + ", ".join(
+        f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items()) + "; a track shows from "
+        "the day of its first timed point to the day of its last, a waypoint on its day.",
+        severity="warning", rule="gpx-read"))
     geoms = [r.pop("geometry") for r in rows]
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs="EPSG:4326")
 
