@@ -37,8 +37,8 @@ def adopt_date_columns(frame: gpd.GeoDataFrame, label: str, problems: list[Probl
         The column to read as the date (the analyst's choice); guessed from the
         names when None.
     """
-    if "valid_from" in frame.columns and column is None:
-        return frame
+    if ("valid_from" in frame.columns and column is None) or column == "":
+        return frame  # the file's own valid_from, or the analyst said "no date column"
     lower = {str(c).lower(): str(c) for c in frame.columns}
     chosen = column or next((lower[n] for n in (*MOMENT, *BEGINNING) if n in lower), None)
     if chosen is None or chosen not in frame.columns:

@@ -82,8 +82,12 @@ def table_to_frame(table: pd.DataFrame, label: str, problems: list[Problem], *,
                    mapping: Mapping[str, str] | None = None) -> gpd.GeoDataFrame | None:
     """Rows with a position become points; the rest are named and left out."""
     table = table.rename(columns=lambda c: str(c).strip())
-    roles = {**guess_mapping(list(table.columns)), **{k: v for k, v in (mapping or {}).items()
-                                                      if v}}
+    roles = guess_mapping(list(table.columns))
+    for role, column in (mapping or {}).items():  # the analyst's word; "" unsets a role
+        if column:
+            roles[role] = column
+        else:
+            roles.pop(role, None)
     unknown = {r: c for r, c in roles.items() if c not in table.columns}
     for role, column in unknown.items():
         problems.append(Problem(label, "", f"has no column {column!r} (mapped to {role}).",

@@ -26,8 +26,9 @@ from layers.core.catalog import LayerSpec, load_catalog
 from layers.core.view import Overlay
 from layers.errors import CatalogError, LayerValidationError
 from layers.geo.coordcheck import DEFAULT_REGION
-from layers.ingest.formats import SHAPEFILE_PARTS
+from layers.ingest.formats import SHAPEFILE_PARTS, sniff
 from layers.ingest.load import load_layer
+from layers.ingest.tabular import guess_mapping, read_table
 from layers.ingest.zipsafe import MIB
 from layers.problems import Problem
 
@@ -136,6 +137,28 @@ def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = Non
                               "Open it in QGIS, export it as GeoJSON and upload that.",
                               rule="internal-error")]
     return Overlay(upload_spec(frame, name, color_index), frame), list(frame.attrs["problems"])
+
+
+def table_columns(data: bytes, filename: str) -> tuple[list[str], dict[str, str]] | None:
+    """A CSV/XLSX upload's header and the roles guessed from it; None for other formats.
+
+    The upload panel builds its column mapping form from this, so an analyst
+    whose columns are called ``Y``/``X``/``Day`` can say which is which.
+    """
+    kind = sniff(bytes(data[:65536]) if _clean_name(filename).lower().endswith(
+        (".csv", ".tsv", ".txt")) else bytes(data), _clean_name(filename)).kind
+    if kind not in ("csv", "xlsx"):
+        return None
+    try:
+        table = read_table(bytes(data) if kind == "xlsx" else bytes(data[:65536]), kind,
+                           _clean_name(filename), [])
+    except Exception:  # a header we cannot read: the load's own report says why
+        log.exception("could not read the header of %r", filename)
+        return None
+    if table is None:
+        return None
+    columns = [str(c).strip() for c in table.columns]
+    return columns, guess_mapping(columns)
 
 
 def catalog_region() -> tuple[float, float, float, float]:

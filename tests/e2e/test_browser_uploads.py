@@ -119,14 +119,16 @@ def test_hostile_and_broken_files_run_nothing_and_keep_the_map(app_url):
     with offline_page((1400, 1000)) as (page, log):
         zones_before = open_app(page, app_url)
         upload(page, [(HOSTILE_NAME, (CORPUS / "hostile.geojson").read_bytes()),
-                      ("no-geometry.geojson", (CORPUS / "no-geometry.geojson").read_bytes()),
+                      ("bad-coordinates.geojson",
+                       (CORPUS / "bad-coordinates.geojson").read_bytes()),
                       ("zip-slip.zip", (CORPUS / "zip-slip.zip").read_bytes()),
                       ("not-json.geojson", (CORPUS / "not-json.geojson").read_bytes())])
         errors = page.locator("[data-testid=stAlertContentError]")
         wait_for(page, lambda: errors.count() == 3, 60, "three error reports")
         text = " ".join(errors.all_inner_texts())
-        assert "no-geometry.geojson was not loaded (1 problem)" in text
-        assert "feature 'tartus' (#1): has no geometry." in text
+        assert "bad-coordinates.geojson was not loaded (1 problem)" in text
+        assert "feature 'khmeimim' (#0): has a malformed geometry: coordinates of the Point " \
+            "holds text '35.9486', which is not a finite number." in text
         assert "unsafe path '../evil.shp'" in text and "zip path traversal" in text
         assert "is not valid JSON (line 2, column 49)" in text
         # the hostile file loaded: its name and values are shown as text
