@@ -43,8 +43,8 @@ PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f
 CATEGORY_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
                    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 #: Columns tried first for colouring, as analysts name them.
-PREFERRED_BY = ("controller", "status", "category", "mode", "type", "kind", "class", "side",
-                "folder")
+PREFERRED_BY = ("controller", "status", "category", "event_type", "mode", "type", "kind",
+                "class", "side", "folder", "gpx_type")
 #: Columns that identify or describe a feature rather than classify it.
 _NOT_CATEGORIES = {"id", "name", "description", "notes", "source", "valid_from", "valid_to",
                    "date", "confidence", "_index", "geometry", "site_id", "route_id"}
@@ -240,6 +240,8 @@ def category_column(frame: gpd.GeoDataFrame, max_values: int = len(CATEGORY_COLO
     for column in columns:
         if column in _NOT_CATEGORIES or column == frame.geometry.name:
             continue
+        if "id" in frame.columns and frame[column].equals(frame["id"]):
+            continue  # the column the ids came from (a table's event_id_cnty)
         values = frame[column].dropna()
         if values.empty or not all(isinstance(v, str) for v in values):
             continue
