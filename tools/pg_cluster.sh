@@ -37,7 +37,9 @@ case "$cmd" in
     ;;
   stop)
     if [ -f "$data/postmaster.pid" ]; then
-      as_pg "$BIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null
+      pid=$(head -1 "$data/postmaster.pid")
+      as_pg "$BIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null \
+        || { kill "$pid" 2>/dev/null || true; }  # the server's own pid, nothing else
     fi
     ;;
   *) usage ;;

@@ -108,6 +108,11 @@ def current_rows(conn: Connection, layer: str, fid: str | None = None, *,
         params["fid"] = fid
     sql += " ORDER BY ord, fid"
     if lock and not is_sqlite(conn):  # SQLite's BEGIN IMMEDIATE already serialises writers
+        # Writers of one feature queue on a lock of its own; the SELECT after it sees what
+        # the writer before committed (a row lock would hide the superseded row instead).
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:layer), "
+                             "hashtext(COALESCE(:fid, '*')))"),
+                     {"layer": layer, "fid": fid})
         sql += " FOR UPDATE"
     return list(conn.execute(sa.text(sql), params))
 
