@@ -24,6 +24,7 @@ COMMANDS = {
     "export": "layers.cli.export",
     "pack": "layers.cli.pack",
     "who": "layers.cli.who",
+    "store": "layers.cli.store",
 }
 
 
