@@ -59,7 +59,7 @@ def add_view_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--caveat", help="the caveat paragraph (default: the data's caveat)")
     p.add_argument("--handling", help="handling line for the banners (default: the "
                    "catalog's, e.g. 'UNCLASSIFIED // OPEN SOURCE')")
-    p.add_argument("--layout", default="16:9", metavar="PRESET",
+    p.add_argument("--layout", default="16:9", metavar="PRESET", type=_preset_arg,
                    help=f"page: {', '.join(PRESETS)} (default 16:9)")
     p.add_argument("--frame", choices=FRAMES, default="view",
                    help="lock the frame to --bbox (view, default) or the catalog's region")
@@ -69,6 +69,14 @@ def add_view_arguments(p: argparse.ArgumentParser) -> None:
                    help="leave out the locator inset shown when zoomed in")
     p.add_argument("--compare", metavar="YYYY-MM-DD",
                    help="a second date drawn beside the first on the same page")
+
+
+def _preset_arg(text: str) -> str:
+    """The argparse type of ``--layout``: an unknown preset is a usage error naming the known."""
+    try:
+        return preset_key(text)
+    except LayoutError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def layer_ids(loaded: LoadedLayers, text: str | None) -> list[str]:

@@ -34,9 +34,20 @@ def draw_grid(ax: Axes, extent: Extent, grid: str) -> dict[str, int]:
     return draw_mgrs(ax, extent)
 
 
+def _text(ax: Axes, x: float, y: float, text: str, **style) -> None:
+    """A grid label over a white halo drawn as its own artist.
+
+    Path effects turn text into outlines in PDF and SVG; with the halo apart the
+    label stays real text, searchable in the PDF and editable in the SVG.
+    """
+    gid = style.pop("gid")
+    ax.text(x, y, text, color="white", zorder=11.9, clip_on=True,
+            path_effects=[patheffects.Stroke(linewidth=2.2, foreground="white")], **style)
+    ax.text(x, y, text, color=GRID_COLOR, zorder=12, clip_on=True, gid=gid, **style)
+
+
 def draw_mgrs(ax: Axes, extent: Extent) -> dict[str, int]:
     """100 km squares with their letters; 10 km lines with their numbers on a small frame."""
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     step = mgrs_grid.mgrs_step(extent)
     counts = {"squares": 0, "lines": 0}
     if step < 100_000:
@@ -45,7 +56,7 @@ def draw_mgrs(ax: Axes, extent: Extent) -> dict[str, int]:
                 continue
             _plot(ax, line.geometry, 0.35, 0.55)
             counts["lines"] += 1
-            _edge_label(ax, line, extent, halo)
+            _edge_label(ax, line, extent)
     for line in mgrs_grid.grid_lines(extent, 100_000):
         _plot(ax, line.geometry, 0.8, 0.8)
         counts["lines"] += 1
@@ -54,9 +65,8 @@ def draw_mgrs(ax: Axes, extent: Extent) -> dict[str, int]:
         if piece.area < 0.04 * _cell_area(extent, step=100_000):
             continue
         spot = piece.representative_point()
-        ax.text(spot.x, spot.y, square.label, ha="center", va="center", fontsize=7.5,
-                color=GRID_COLOR, alpha=0.85, zorder=12, path_effects=halo,
-                gid="mgrs-square", clip_on=True)
+        _text(ax, spot.x, spot.y, square.label, ha="center", va="center", fontsize=7.5,
+              gid="mgrs-square")
         counts["squares"] += 1
     return counts
 
@@ -74,7 +84,7 @@ def _plot(ax: Axes, geom, width: float, alpha: float) -> None:
                 solid_capstyle="butt", gid="mgrs-line")
 
 
-def _edge_label(ax: Axes, line: mgrs_grid.GridLine, extent: Extent, halo: list) -> None:
+def _edge_label(ax: Axes, line: mgrs_grid.GridLine, extent: Extent) -> None:
     """Number a 10 km line where it meets the bottom (eastings) or left edge (northings)."""
     minx, miny, maxx, maxy = extent
     coords = [c for part in getattr(line.geometry, "geoms", [line.geometry])
@@ -83,11 +93,11 @@ def _edge_label(ax: Axes, line: mgrs_grid.GridLine, extent: Extent, halo: list) 
         x, y = min(coords, key=lambda c: c[1])
         if y > miny + 0.02 * (maxy - miny):
             return
-        ax.text(x, miny + 0.012 * (maxy - miny), line.label, ha="center", va="bottom",
-                fontsize=6, color=GRID_COLOR, zorder=12, path_effects=halo, gid="mgrs-num")
+        _text(ax, x, miny + 0.012 * (maxy - miny), line.label, ha="center", va="bottom",
+              fontsize=6, gid="mgrs-num")
     else:
         x, y = min(coords, key=lambda c: c[0])
         if x > minx + 0.02 * (maxx - minx):
             return
-        ax.text(minx + 0.008 * (maxx - minx), y, line.label, ha="left", va="center",
-                fontsize=6, color=GRID_COLOR, zorder=12, path_effects=halo, gid="mgrs-num")
+        _text(ax, minx + 0.008 * (maxx - minx), y, line.label, ha="left", va="center",
+              fontsize=6, gid="mgrs-num")

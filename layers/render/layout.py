@@ -168,7 +168,8 @@ def boxes(layout: Layout, *, maps: int = 1) -> Boxes:
         panel = (LEFT, BANNER + BOTTOM, legend_w, panel_h)
         side = (LEFT + legend_w + 0.2, BANNER + BOTTOM, w - legend_w - 0.2, panel_h)
         return Boxes((width, height), title, frames, panel, side)
-    panel_w = min(4.5, max(3.2, 0.34 * width)) - (0.6 if maps > 1 else 0.0)
+    narrow = 0.6 if maps > 1 and width > 12 else 0.0  # two maps on a wide page: room for both
+    panel_w = min(4.5, max(3.2, 0.34 * width)) - narrow
     y = BANNER + BOTTOM
     h = height - BANNER - TITLE_H - y - head
     w = width - LEFT - GUTTER - panel_w - RIGHT

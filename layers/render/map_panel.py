@@ -271,7 +271,11 @@ def draw_side(fig: Figure, layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
     else:
         sx, sy, tw, sh = side
         text_ax, y = inch_axes(fig, sx, sy, tw, sh), sh
+    line_h = 7.5 * 1.3 / 72
+    room = int((y - 0.25 - 2 * 0.32) / line_h)  # lines left above the footer for both blocks
     y = wrap_block(text_ax, "Sources", sources_text(layers, basemap_credit), y, tw,
-                   max_lines=7)
-    wrap_block(text_ax, "Caveat", caveat, y, tw, max_lines=5)
+                   max_lines=max(2, min(7, room - 3)))
+    room = int((y - 0.25 - 0.32) / line_h)
+    if room >= 1:
+        wrap_block(text_ax, "Caveat", caveat, y, tw, max_lines=min(room, 6))
     text_ax.text(0, 0.0, footer, fontsize=7.5, va="bottom", ha="left", color="#555555")

@@ -145,7 +145,8 @@ def words_for(loaded: LoadedLayers, view: MapView, page: Page) -> Words:
     """The page's title, subtitle, caveat and handling, placeholders filled for its date."""
     day: dt.date | str = view.day
     if page.compare is not None:
-        day = f"{day_text(view.day)} and {day_text(page.compare)}"
+        first, second = sorted((view.day, page.compare))
+        day = f"{day_text(first)} and {day_text(second)}"
     known = page.known_on or getattr(view, "known_on", None) or page.made.date()
     texts = replace(page.layout.texts, handling=page.handling)
     return page_words(texts, catalog_title=loaded.catalog.title,
@@ -156,7 +157,8 @@ def words_for(loaded: LoadedLayers, view: MapView, page: Page) -> Words:
 def render_figure(loaded: LoadedLayers, view: MapView, page: Page | None = None) -> Figure:
     """Draw the whole page for ``view`` (and its comparison date) and return the figure."""
     page = page or make_page(loaded, view)
-    views = [view] if page.compare is None else [view, replace(view, day=page.compare)]
+    views = [view] if page.compare is None else sorted(
+        [view, replace(view, day=page.compare)], key=lambda v: v.day)  # earlier on the left
     shown = [within(view_layers(loaded, each), page.extent) for each in views]
     where = boxes(page.layout, maps=len(views))
     words = words_for(loaded, view, page)
@@ -290,5 +292,6 @@ def render_static(loaded: LoadedLayers, view: MapView,
 
 def doc_title(loaded: LoadedLayers, view: MapView, page: Page) -> str:
     """The file's metadata title: the page's title and its date(s)."""
-    dates = view.day.isoformat() + (f" and {page.compare.isoformat()}" if page.compare else "")
+    days = sorted({view.day, page.compare or view.day})
+    dates = " and ".join(d.isoformat() for d in days)
     return f"{words_for(loaded, view, page).title} — as of {dates}"
