@@ -12,7 +12,7 @@ from layers.geo.coords import format_dms, to_mgrs
 from layers.render import assets, webmap
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 POINTS = [(35.4117, 35.9487), (34.9122, 35.8736), (33.5138, 36.2765), (34.556, 38.267),
           (37.0522, 41.2317)]
 
