@@ -15,10 +15,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import shapely
+
+from layers.analysis.buffers import MAX_BUFFER_KM, buffer_overlay
+from layers.analysis.gazetteer import Gazetteer
 from layers.core.loaded import LoadedLayers
 from layers.core.timeline import parse_date
 from layers.core.view import MapView, Overlay
 from layers.errors import ExportError, UnknownLayerError
+from layers.geo.coords import CoordinateError, format_decimal, parse_latlon
 from layers.ingest.catalog_layers import load_catalog_layers
 from layers.ingest.upload import load_upload
 from layers.render.layout import FRAMES, GRIDS, PRESETS, Layout, LayoutError, Texts, preset_key
@@ -67,6 +72,9 @@ def add_view_arguments(p: argparse.ArgumentParser) -> None:
                    help="grid across the map: graticule (default), mgrs or none")
     p.add_argument("--no-locator", action="store_true",
                    help="leave out the locator inset shown when zoomed in")
+    p.add_argument("--buffer", action="append", default=[], metavar="WHAT:KM",
+                   help="a geodesic buffer labelled with its area: WHAT is a site or place "
+                   "name, 'lat,lon', or the file name of an --overlay; repeatable")
     p.add_argument("--compare", metavar="YYYY-MM-DD",
                    help="a second date drawn beside the first on the same page")
 
@@ -113,6 +121,7 @@ def load_view(args: argparse.Namespace, day: dt.date) -> tuple[LoadedLayers, Map
                   f"it is left out. Run: python -m layers validate "
                   f"{loaded.catalog.get(layer_id).path}", file=sys.stderr)
     overlays = tuple(read_overlays(list(getattr(args, "overlay", []) or [])))
+    overlays += tuple(buffers(loaded, list(getattr(args, "buffer", []) or []), overlays))
     view = MapView(day=day, layer_ids=tuple(ids) + tuple(o.spec.id for o in overlays),
                    bbox=args.bbox, title=args.title, overlays=overlays)
     return loaded, view
@@ -148,6 +157,44 @@ def read_overlays(paths: list[Path]) -> list[Overlay]:
             spec = replace(spec, id=f"{spec.id}-{i + 1}")
         out.append(Overlay(spec, overlay.frame))
     return out
+
+
+def buffers(loaded: LoadedLayers, texts: list[str], overlays: tuple[Overlay, ...]
+            ) -> list[Overlay]:
+    """One buffer layer per ``--buffer WHAT:KM``.
+
+    Raises
+    ------
+    ExportError
+        For a text without ``:KM``, a distance that is not a positive number, or a
+        name found neither among the overlays nor in the gazetteer.
+    """
+    out: list[Overlay] = []
+    for i, text in enumerate(texts):
+        what, _, km_text = text.rpartition(":")
+        try:
+            km = float(km_text)
+        except ValueError:
+            km = -1.0
+        if not what.strip() or not 0 < km <= MAX_BUFFER_KM:
+            raise ExportError(f"--buffer {text!r}: write WHAT:KM with a distance over 0 and at "
+                              f"most {MAX_BUFFER_KM:g} km, e.g. --buffer 'Khmeimim:50'.")
+        name, geom = _buffer_target(loaded, what.strip(), overlays)
+        out.append(buffer_overlay(name, geom, km, layer_id=f"buffer-{i + 1}"))
+    return out
+
+
+def _buffer_target(loaded: LoadedLayers, what: str, overlays: tuple[Overlay, ...]):
+    for overlay in overlays:
+        if what in (overlay.spec.title, overlay.spec.id):
+            return overlay.spec.title, shapely.union_all(list(overlay.frame.geometry.values))
+    try:
+        lat, lon = parse_latlon(what)
+        return format_decimal(lat, lon), shapely.Point(lon, lat)
+    except CoordinateError:
+        pass
+    found = Gazetteer.from_loaded(loaded).resolve(what)
+    return found.label, shapely.Point(found.lon, found.lat)
 
 
 def layout_from_args(args: argparse.Namespace) -> Layout:

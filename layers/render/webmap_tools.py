@@ -1,6 +1,7 @@
-"""Position tools on the web map: a reference grid, the cursor's position, a reset button.
+"""Position tools on the web map: grid, cursor position, reset button, area measure.
 
-The script is ``_assets/grid.js``, served by the app like Leaflet (no plugin from a
+The scripts are ``_assets/grid.js`` and ``_assets/area.js`` (a geodesic area
+measure, beside the ruler), served by the app like Leaflet (no plugin from a
 CDN). It draws the MGRS grid (100 km squares, then 10 km and 1 km lines as the map
 zooms in) or a graticule for the visible area, shows the cursor's position as
 decimal degrees, DMS or MGRS (the analyst's choice, remembered by the browser),
@@ -17,7 +18,7 @@ from folium.template import Template
 
 from layers.core.catalog import Catalog
 
-SCRIPT = ("briefing_grid", "grid.js")
+SCRIPTS = (("briefing_grid", "grid.js"), ("briefing_area", "area.js"))
 
 
 class _PositionTools(MacroElement):
@@ -30,6 +31,9 @@ class _PositionTools(MacroElement):
             new L.Control.BriefingHome({bounds: {{ this.bounds|tojson }}})
                 .addTo({{ this._parent.get_name() }});
         }
+        if (L.Control.BriefingArea) {
+            new L.Control.BriefingArea().addTo({{ this._parent.get_name() }});
+        }
         {% endmacro %}
     """)
 
@@ -41,10 +45,10 @@ class _PositionTools(MacroElement):
 
 def add_position_tools(m: folium.Map, catalog: Catalog,
                        asset_url: Callable[[str, str], str]) -> folium.Map:
-    """Load ``grid.js`` with the map and add the grid, cursor readout and reset button."""
-    name, file = SCRIPT
-    if all(key != name for key, _ in m.default_js):
-        m.default_js = [*m.default_js, (name, asset_url("briefing", file))]
+    """Load the scripts with the map; add the grid, cursor readout, reset and area tools."""
+    for name, file in SCRIPTS:
+        if all(key != name for key, _ in m.default_js):
+            m.default_js = [*m.default_js, (name, asset_url("briefing", file))]
     minx, miny, maxx, maxy = catalog.region
     _PositionTools([[miny, minx], [maxy, maxx]]).add_to(m)
     return m

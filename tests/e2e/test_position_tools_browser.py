@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,4 +93,30 @@ def test_reset_button_returns_to_the_region(map_page):
     centre = page.evaluate("() => window.__briefingPosition._map.getCenter()")
     minx, miny, maxx, maxy = load_catalog().region
     assert minx < centre["lng"] < maxx and miny < centre["lat"] < maxy
+    assert log.blocked == [] and log.page_errors == []
+
+
+def test_area_tool_measures_on_the_ellipsoid(map_page):
+    """Four clicks with the area tool: area and perimeter as pyproj's Geod gives them."""
+    from pyproj import Geod
+
+    page, log = map_page
+    page.click("a.bm-area-button")
+    box = page.locator(".leaflet-container").bounding_box()
+    for dx, dy in ((0.3, 0.3), (0.7, 0.35), (0.65, 0.75), (0.35, 0.7)):
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+        page.wait_for_timeout(150)
+    got = page.evaluate("""() => { const a = window.__briefingArea;
+        return {pts: a._points.map((p) => [p.lng, p.lat]), area: a.area, per: a.perimeter,
+                text: document.querySelector('.bm-area-readout').textContent}; }""")
+    assert len(got["pts"]) == 4
+    lons, lats = zip(*got["pts"], strict=True)
+    area, perimeter = Geod(ellps="WGS84").polygon_area_perimeter(lons, lats)
+    assert got["area"] == pytest.approx(abs(area), rel=2e-4), got
+    assert got["per"] == pytest.approx(perimeter, rel=1e-6)
+    shown = re.search(r"Area ([\d,.]+) km² · perimeter ([\d.]+) km", got["text"])
+    assert shown, got["text"]
+    assert float(shown.group(1).replace(",", "")) == pytest.approx(abs(area) / 1e6, rel=3e-4)
+    assert float(shown.group(2)) == pytest.approx(perimeter / 1000, abs=0.05)
+    page.screenshot(path=str(ARTIFACTS / "map-area-tool.png"))
     assert log.blocked == [] and log.page_errors == []

@@ -116,7 +116,8 @@ def test_asset_urls_can_be_redirected():
     m = webmap.base_map(load_catalog(), asset_url=lambda folder, name: f"./{folder}/{name}")
     assert m.default_js == [("leaflet", "./leaflet/leaflet.js"),
                             ("briefing_measure", "./briefing/measure.js"),
-                            ("briefing_grid", "./briefing/grid.js")]
+                            ("briefing_grid", "./briefing/grid.js"),
+                            ("briefing_area", "./briefing/area.js")]
 
 
 def test_place_and_country_labels_are_escaped(tmp_path):
