@@ -234,3 +234,41 @@ def sources_text(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], basemap: 
         return f"No features shown. {basemap}".strip()
     budget = max(80, max_chars - len(basemap) - 2)
     return f"{compact_text(sources, budget)}. {basemap}".strip()
+
+
+def draw_head(fig: Figure, title: str, subtitle: str, box: tuple[float, float, float, float]
+              ) -> None:
+    """The title block: the page's title (bold) and subtitle, each on one line."""
+    x, y, w, h = box
+    head = inch_axes(fig, x, y, w, h)
+    head.text(0, h - 0.12, _fit(title, w, 18 * 1.05), fontsize=18, fontweight="bold",
+              va="top", ha="left", color="#111111", gid="page-title")
+    head.text(0, 0.16, _fit(subtitle, w, 12), fontsize=12, va="bottom", ha="left",
+              color="#333333", gid="page-subtitle")
+
+
+def draw_side(fig: Figure, layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], *,
+              panel: tuple[float, float, float, float],
+              side: tuple[float, float, float, float] | None, basemap_credit: str,
+              caveat: str, footer: str) -> None:
+    """Legend, then sources and caveat (below it, or in ``side`` beside it), then the footer.
+
+    The sources block is the footer slot of :func:`sources_text`: whatever form the
+    sources take (a numbered list), it is printed here, on every preset.
+    """
+    px, py, pw, ph = panel
+    legend_ax = inch_axes(fig, px, py, pw, ph)
+    y = draw_legend(legend_ax, layers, ph, pw)
+    if side is None:
+        text_ax, y, tw = legend_ax, y - 0.02, pw
+    else:
+        sx, sy, tw, sh = side
+        text_ax, y = inch_axes(fig, sx, sy, tw, sh), sh
+    line_h = 7.5 * 1.3 / 72
+    room = int((y - 0.25 - 2 * 0.32) / line_h)  # lines left above the footer for both blocks
+    y = wrap_block(text_ax, "Sources", sources_text(layers, basemap_credit), y, tw,
+                   max_lines=max(2, min(7, room - 3)))
+    room = int((y - 0.25 - 0.32) / line_h)
+    if room >= 1:
+        wrap_block(text_ax, "Caveat", caveat, y, tw, max_lines=min(room, 6))
+    text_ax.text(0, 0.0, footer, fontsize=7.5, va="bottom", ha="left", color="#555555")

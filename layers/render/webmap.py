@@ -178,7 +178,15 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     add_offline_basemap(m, catalog, land=basemap == "offline", labels=basemap != "osm")
     _ZoomClasses(LABEL_ZOOMS).add_to(m)
     _MeasureControl().add_to(m)
+    _add_position_tools(m, catalog, asset_url)
     return m
+
+
+def _add_position_tools(m: folium.Map, catalog: Catalog, asset_url: URLFor) -> None:
+    """Grid, cursor position and reset-view button (:mod:`layers.render.webmap_tools`)."""
+    from layers.render.webmap_tools import add_position_tools
+
+    add_position_tools(m, catalog, asset_url)
 
 
 class _MeasureControl(MacroElement):

@@ -384,13 +384,14 @@ def test_app_panel_has_a_button_per_format_and_renders_nothing_until_clicked(loa
 
 
 def test_app_buttons_make_the_same_files_as_the_cli(loaded):
-    from dashboard.downloads import _maker, _pack_maker, cli_command
+    from dashboard.downloads import _pack_maker, cli_command, maker
+    from layers.render.layout import Layout
 
     view = make_view(loaded, "2024-12-16", bbox=(35.6, 34.7, 36.3, 35.6))
-    doc = json.loads(_maker(loaded, view, "geojson", "UNCLASSIFIED // OPEN SOURCE")())
+    doc = json.loads(maker(loaded, view, "geojson", "UNCLASSIFIED // OPEN SOURCE")())
     assert {(f["properties"]["layer"], f["properties"]["id"]) for f in doc["features"]} == \
         expected_ids(loaded, view)
-    gif = _pack_maker(loaded, view, [view.day], "gif", "X")()
+    gif = _pack_maker(loaded, view, [view.day], "gif", "X", Layout(), None)()
     assert gif[:3] == b"GIF"
     command = cli_command(view, "kml", "SECRET", "UNCLASSIFIED // OPEN SOURCE")
     assert command.startswith("python -m layers export --date 2024-12-16 --format kml")

@@ -115,7 +115,9 @@ def test_view_from_url_sets_center_and_zoom():
 def test_asset_urls_can_be_redirected():
     m = webmap.base_map(load_catalog(), asset_url=lambda folder, name: f"./{folder}/{name}")
     assert m.default_js == [("leaflet", "./leaflet/leaflet.js"),
-                            ("briefing_measure", "./briefing/measure.js")]
+                            ("briefing_measure", "./briefing/measure.js"),
+                            ("briefing_grid", "./briefing/grid.js"),
+                            ("briefing_area", "./briefing/area.js")]
 
 
 def test_place_and_country_labels_are_escaped(tmp_path):
