@@ -21,6 +21,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import _data, _map, _panels, _sidebar, _url  # noqa: E402
 from dashboard.analysis_panel import render_analysis  # noqa: E402
+from dashboard.annotations import render_annotations  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
@@ -85,6 +86,8 @@ def main() -> None:
         layer_ids = _sidebar.layer_controls(loaded, url_state.layers)
         with st.expander("Your layers", expanded=False):
             uploads = list(render_uploads() or [])
+            marks = render_annotations()
+            uploads += [marks] if marks is not None else []
             upload_ids = _sidebar.overlay_controls(uploads)
         basemap = _sidebar.basemap_control(url_state.basemap, _map.rebase_on_current_view)
         st.caption("The address bar holds this view (date, layers, map position): copy it "

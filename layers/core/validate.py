@@ -61,6 +61,9 @@ def validate_frame(frame: gpd.GeoDataFrame, kind: str, label: str, *,
         The frame with ``valid_from``/``valid_to`` parsed to datetime64 (and
         geometries repaired if asked), and every problem found.
     """
+    if kind == "annotations":  # an analyst's marks: a contract of their own
+        from layers.core.annotation_rules import validate_annotations
+        return validate_annotations(frame, label, region=region, repair=repair)
     problems: list[Problem] = []
     if frame.empty:
         problems.append(Problem(label, "", "has no features.", "Add at least one feature.",

@@ -31,6 +31,7 @@ from layers.core.records import geojson_geometry, plain_properties
 from layers.core.sources import REFS_COLUMN, split_references
 from layers.core.timeline import change_dates
 from layers.core.view import MapView
+from layers.export.html_annotations import ANNOTATIONS_JS, annotation_layer_data
 from layers.render import escape as safe
 from layers.render.assets import leaflet_dir
 from layers.render.basemap_static import FOCUS, countries
@@ -159,6 +160,9 @@ def page_data(loaded: LoadedLayers, view: MapView, *, handling: str) -> dict[str
     dates.add(view.day.isoformat())
     out_layers = []
     for spec, frame in layers:
+        if spec.kind == "annotations":  # marks keep their own look (annotations_draw.js)
+            out_layers.append(annotation_layer_data(spec, frame))
+            continue
         features = [_feature(spec, plain_properties(row), row.geometry)
                     for _, row in frame.iterrows()
                     if row.geometry is not None and not row.geometry.is_empty]
@@ -197,9 +201,10 @@ def standalone_html(loaded: LoadedLayers, view: MapView, *, handling: str,
     data = page_data(loaded, view, handling=handling)
     leaflet_js = _inline_script((leaflet_dir() / "leaflet.js").read_text(encoding="utf-8"))
     own_js = _inline_script((ASSETS / "standalone.js").read_text(encoding="utf-8"))
+    marks_js = _inline_script(ANNOTATIONS_JS.read_text(encoding="utf-8"))
     css = leaflet_css() + "\n" + (ASSETS / "standalone.css").read_text(encoding="utf-8")
     csp = ("default-src 'none'; "
-           f"script-src {_csp_hash(leaflet_js)} {_csp_hash(own_js)}; "
+           f"script-src {_csp_hash(leaflet_js)} {_csp_hash(marks_js)} {_csp_hash(own_js)}; "
            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
     esc = html.escape
     title = esc(data["title"])
@@ -236,6 +241,7 @@ dates on which anything changes.</p>
 {banner}
 <script type="application/json" id="briefing-data">{script_json(data)}</script>
 <script>{leaflet_js}</script>
+<script>{marks_js}</script>
 <script>{own_js}</script>
 </body>
 </html>

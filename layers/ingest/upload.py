@@ -26,6 +26,7 @@ from layers.core.catalog import LayerSpec, load_catalog
 from layers.core.view import Overlay
 from layers.errors import CatalogError, LayerValidationError
 from layers.geo.coordcheck import DEFAULT_REGION
+from layers.ingest.annotations import looks_like_annotations, upload_annotations
 from layers.ingest.formats import SHAPEFILE_PARTS, sniff
 from layers.ingest.load import load_layer
 from layers.ingest.tabular import guess_mapping, read_table
@@ -124,6 +125,8 @@ def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = Non
     """
     limits = limits or UploadLimits.from_env()
     name = _clean_name(filename)
+    if looks_like_annotations(bytes(data)):  # an analyst's marks: a layer kind of their own
+        return upload_annotations(bytes(data), name, region=region or catalog_region())
     try:
         frame = load_layer(bytes(data), "generic", name=name, region=region or catalog_region(),
                            repair=repair,

@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle
 
 from layers.core.catalog import LayerSpec
 from layers.core.sources import compact_text, numbered_sources
+from layers.render.annotation_shapes import annotation_legend
 from layers.render.mpl_draw import PX_TO_PT, dash_style, present_values, rgba
 from layers.render.style import CONFIDENCE_LOOK, LegendEntry, legend
 
@@ -100,6 +101,10 @@ def sections(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> list[_Sect
     """
     out: list[_Section] = []
     for spec, frame in layers:
+        if spec.kind == "annotations":  # one row per mark, in its own colour
+            out.append(_Section(spec.title, annotation_legend(frame),
+                                "none on this date" if frame.empty else ""))
+            continue
         family = _family(spec, frame)
         present = present_values(spec, [frame])
         rows = [e for e in legend(spec) if not present or e.value in present or not e.value]

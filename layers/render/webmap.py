@@ -169,7 +169,8 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     # blocked script and the map never appears. Leaflet is all this map needs.
     m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js")),
                     ("briefing_measure", asset_url("briefing", "measure.js")),
-                    ("briefing_map", asset_url("briefing", "briefing.js"))]
+                    ("briefing_map", asset_url("briefing", "briefing.js")),
+                    ("briefing_annotations", asset_url("briefing", "annotations_draw.js"))]
     m.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
     # Our styles go inline, not as a link: labels are measured when they are placed,
     # and streamlit-folium runs the map script before linked stylesheets have loaded.
@@ -326,6 +327,10 @@ def legend_sections(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]
     for spec, frame in layers:
         if spec.kind == "places":
             continue  # the gazetteer's rings explain themselves; keep the legend short
+        if spec.kind == "annotations":  # one row per mark, in its own colour
+            from layers.render.annotation_shapes import annotation_legend
+            sections.append((spec, [entry for _, entry in annotation_legend(frame)]))
+            continue
         by = (spec.style or {}).get("by")
         entries = legend(spec)
         if by and by in frame.columns:

@@ -85,6 +85,9 @@
   }
 
   function featureLayer(layer, f) {
+    if (layer.kind === "annotations" && window.BriefingAnnotations) {
+      return window.BriefingAnnotations.layer(f.mark);  /* the mark's own look */
+    }
     return L.geoJSON(f.geometry, {
       style: function (g) { return styleFor(layer, f, g.geometry.type); },
       pointToLayer: function (g, latlng) {
