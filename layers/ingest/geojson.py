@@ -33,6 +33,7 @@ from layers.ingest.geometry_json import (
     json_name,
     read_geometry,
 )
+from layers.ingest.jsonparse import NOT_JSON, PointXY, parse_document, unpack
 from layers.problems import Problem
 
 _WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "CRS84",
@@ -44,36 +45,9 @@ _NOT_IN_COLLECTION = ("coordinates", "geometries", "geometry", "properties")
 _LISTED = 20
 
 
-def _parse_int(text: str) -> int | float:
-    """Integers past float range are infinite, so they fail as "not a finite number"."""
-    return float("inf") if len(text.lstrip("-")) > 309 else int(text)
-
-
-#: What :func:`parse_document` returns for a file that is not JSON (``null`` is JSON).
-NOT_JSON = object()
-
-
-def parse_document(data: bytes, label: str, problems: list[Problem]) -> Any:
-    """The JSON value of the file, or :data:`NOT_JSON` (with the reason)."""
-    try:
-        return json.loads(data.decode("utf-8-sig"), parse_int=_parse_int)
-    except UnicodeDecodeError:
-        problems.append(Problem(label, "", "is not UTF-8 text.",
-                                "Save it as UTF-8 GeoJSON.", rule="not-utf8"))
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(label, "", f"is not valid JSON (line {exc.lineno}, column "
-                                f"{exc.colno}): {exc.msg}.",
-                                "Check it with a JSON linter; a missing comma or quote is usual.",
-                                rule="not-json"))
-    except (RecursionError, MemoryError):
-        problems.append(Problem(label, "", "is nested too deeply to be GeoJSON.",
-                                "Check that the file is GeoJSON; coordinates nest 4 levels at "
-                                "most.", rule="not-json"))
-    return NOT_JSON
-
-
-def read_geojson(data: bytes, label: str, problems: list[Problem], *, repair: bool = False,
-                 max_features: int | None = None) -> tuple[gpd.GeoDataFrame | None, str | None]:
+def read_geojson(data: bytes | list[bytes], label: str, problems: list[Problem], *,
+                 repair: bool = False, max_features: int | None = None
+                 ) -> tuple[gpd.GeoDataFrame | None, str | None]:
     """Parse GeoJSON (or an Esri JSON export) into a frame and its declared CRS."""
     doc = parse_document(data, label, problems)
     if doc is NOT_JSON:
@@ -218,19 +192,14 @@ def _fast_point(feature: Any) -> tuple[dict[str, Any], tuple[float, float]] | No
             not feature.keys() <= _FAST_KEYS:
         return None
     geom, props = feature.get("geometry"), feature.get("properties")
-    if type(geom) is not dict or type(props) is not dict or len(geom) != 2 or \
-            geom.get("type") != "Point":
+    if type(geom) is not PointXY or type(props) is not dict:
         return None
-    coords = geom.get("coordinates")
-    if type(coords) is not list or len(coords) != 2:
-        return None
-    x, y = coords
-    if type(x) is not float or type(y) is not float or not (math.isfinite(x) and
-                                                            math.isfinite(y)):
+    x, y = geom
+    if not (math.isfinite(x) and math.isfinite(y)):
         return None
     fid = feature.get("id")
     if (fid is not None and type(fid) not in (str, int)) or "geometry" in props or \
-            not all(type(v) in _SCALAR_TYPES for v in props.values()):
+            not _SCALAR_TYPES.issuperset(map(type, props.values())):
         return None
     if "id" not in props and fid is not None:
         props["id"] = str(fid)
@@ -240,12 +209,13 @@ def _fast_point(feature: Any) -> tuple[dict[str, Any], tuple[float, float]] | No
 def _build(geoms: list[Any]) -> np.ndarray:
     """Shapely geometries, the points among them made in one vectorised call per size."""
     out = np.empty(len(geoms), dtype=object)
+    kinds = np.fromiter((len(g) if type(g) is tuple else 0 for g in geoms), dtype=np.int8,
+                        count=len(geoms))
     for size in (2, 3):
-        idx = [i for i, g in enumerate(geoms) if type(g) is tuple and len(g) == size]
-        if idx:
+        idx = np.flatnonzero(kinds == size)
+        if len(idx):
             out[idx] = shapely.points(np.array([geoms[i] for i in idx], dtype=float))
-    rest = [i for i, g in enumerate(geoms) if type(g) is not tuple]
-    for i in rest:
+    for i in np.flatnonzero(kinds == 0):
         out[i] = geoms[i]
     return out
 
@@ -262,7 +232,7 @@ def _feature_row(feature: Any, label: str, ref: str, problems: list[Problem]
                                 rule="not-feature"))
         return None
     errors = len(problems)
-    props = feature.get("properties")
+    props = unpack(feature.get("properties"))
     if props is not None and not isinstance(props, dict):
         problems.append(Problem(label, ref, f'"properties" is a JSON {json_name(props)}; '
                                 "expected an object or null.", 'Use "properties": {...} or null.',
@@ -292,7 +262,7 @@ def _feature_row(feature: Any, label: str, ref: str, problems: list[Problem]
 
 def _feature_geometry(feature: dict[str, Any], label: str, ref: str, problems: list[Problem],
                       notes: Notes, skipped: list[str], repair: bool) -> Any:
-    gj = feature.get("geometry")
+    gj = unpack(feature.get("geometry"))
     if gj is None:
         skipped.append(ref)
         return None
@@ -365,8 +335,9 @@ def report_notes(notes: Notes, label: str, problems: list[Problem]) -> None:
 
 def _plain(value: Any) -> Any:
     """Keep scalars; turn nested JSON into text so columns stay one type per cell."""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (dict, list)):  # a PointXY is a tuple: its geometry object
+        return json.dumps(value if type(value) is not PointXY else value.as_geojson(),
+                          ensure_ascii=False, default=str)
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
