@@ -33,7 +33,7 @@ from layers.ingest.geometry_json import (
     json_name,
     read_geometry,
 )
-from layers.ingest.jsonparse import NOT_JSON, PointXY, parse_document, unpack
+from layers.ingest.jsonparse import NOT_JSON, PointFeature, PointXY, parse_document, unpack
 from layers.problems import Problem
 
 _WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "CRS84",
@@ -151,73 +151,68 @@ def features_to_frame(features: list[Any], label: str, problems: list[Problem], 
     path of a few type checks; anything else gets every rule and its message.
     """
     rows: list[dict[str, Any]] = []
-    geoms: list[Any] = []
     kept: list[int] = []
+    xs: list[float] = []
+    ys: list[float] = []
+    fast: list[int] = []  # rows (in ``rows``) that are plain points at (xs, ys)
+    other: dict[int, Any] = {}  # row → geometry built by the full checks
     notes = Notes()
     skipped: list[str] = []
     total = len(features)
     for index in range(total):
         feature, features[index] = features[index], None
-        fast = _fast_point(feature)
-        if fast is not None:
-            row, geom = fast
+        props = _fast_point(feature)
+        if props is not None:
+            geom = feature[1]
+            fast.append(len(rows))
+            xs.append(geom[0])
+            ys.append(geom[1])
             if index % 997 == 0:
-                count_decimals(list(geom), notes, feature_ref(feature, index))
+                count_decimals(list(geom), notes, feature_ref(unpack(feature), index))
         else:
+            feature = unpack(feature)
             ref = feature_ref(feature, index)
-            row = _feature_row(feature, label, ref, problems)
-            if row is None:
+            props = _feature_row(feature, label, ref, problems)
+            if props is None:
                 continue
             geom = _feature_geometry(feature, label, ref, problems, notes, skipped, repair)
             if geom is None:
                 continue
+            other[len(rows)] = geom
         kept.append(index)
-        rows.append(row)
-        geoms.append(geom)
+        rows.append(props)
     _report_skipped(skipped, total, label, problems)
     report_notes(notes, label, problems)
     table = pd.DataFrame(rows)
     del rows
     table["_index"] = np.asarray(kept, dtype="int64")
-    return gpd.GeoDataFrame(table, geometry=_build(geoms), crs="EPSG:4326")
+    geoms = np.empty(len(kept), dtype=object)
+    if fast:
+        geoms[np.asarray(fast, dtype=np.int64)] = shapely.points(np.asarray(xs),
+                                                                 np.asarray(ys))
+    for i, geom in other.items():
+        geoms[i] = shapely.points(geom) if type(geom) is tuple else geom
+    return gpd.GeoDataFrame(table, geometry=geoms, crs="EPSG:4326")
 
 
-_FAST_KEYS = frozenset(("type", "geometry", "properties", "id"))
 _SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
 
 
-def _fast_point(feature: Any) -> tuple[dict[str, Any], tuple[float, float]] | None:
-    """The row and position of a plain Point feature, or None for the full checks."""
-    if type(feature) is not dict or feature.get("type") != "Feature" or \
-            not feature.keys() <= _FAST_KEYS:
+def _fast_point(feature: Any) -> dict[str, Any] | None:
+    """The row of a plain Point feature (a :class:`PointFeature`, finite), or None.
+
+    None sends the feature through the full checks, which name what is wrong.
+    """
+    if type(feature) is not PointFeature:
         return None
-    geom, props = feature.get("geometry"), feature.get("properties")
-    if type(geom) is not PointXY or type(props) is not dict:
-        return None
-    x, y = geom
-    if not (math.isfinite(x) and math.isfinite(y)):
-        return None
-    fid = feature.get("id")
-    if (fid is not None and type(fid) not in (str, int)) or "geometry" in props or \
+    props, geom, fid = feature
+    if not (math.isfinite(geom[0]) and math.isfinite(geom[1])) or (
+            fid is not None and type(fid) not in (str, int)) or "geometry" in props or \
             not _SCALAR_TYPES.issuperset(map(type, props.values())):
         return None
     if "id" not in props and fid is not None:
         props["id"] = str(fid)
-    return props, (x, y)
-
-
-def _build(geoms: list[Any]) -> np.ndarray:
-    """Shapely geometries, the points among them made in one vectorised call per size."""
-    out = np.empty(len(geoms), dtype=object)
-    kinds = np.fromiter((len(g) if type(g) is tuple else 0 for g in geoms), dtype=np.int8,
-                        count=len(geoms))
-    for size in (2, 3):
-        idx = np.flatnonzero(kinds == size)
-        if len(idx):
-            out[idx] = shapely.points(np.array([geoms[i] for i in idx], dtype=float))
-    for i in np.flatnonzero(kinds == 0):
-        out[i] = geoms[i]
-    return out
+    return props
 
 
 def _feature_row(feature: Any, label: str, ref: str, problems: list[Problem]
