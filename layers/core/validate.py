@@ -250,6 +250,8 @@ def _as_text(values: pd.Series) -> pd.Series:
     """Cells as stripped text, None where missing; whole columns at once (250,000 rows)."""
     raw = values.astype(object)
     missing = raw.isna().to_numpy()
+    if missing.all():  # an all-empty column has no text for the .str accessor to work on
+        return pd.Series([None] * len(raw), index=raw.index, dtype=object)
     text = raw.map(str, na_action="ignore").str.strip().astype(object)
     text[missing] = None
     return text
