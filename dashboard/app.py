@@ -25,6 +25,7 @@ from dashboard.downloads import render_downloads  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
 from layers.core.loaded import LoadedLayers  # noqa: E402
+from layers.core.sources import with_source_numbers  # noqa: E402
 from layers.core.view import MapView, view_layers  # noqa: E402
 from layers.errors import LayersError  # noqa: E402
 from layers.render import webmap  # noqa: E402
@@ -110,7 +111,8 @@ def main() -> None:
     if extra:
         view = replace(view, overlays=view.overlays + tuple(extra),
                        layer_ids=view.layer_ids + tuple(o.spec.id for o in extra))
-    shown = view_layers(loaded, view)
+    # Source numbers on every feature: popups, tables and the Sources panel share them.
+    shown, _ = with_source_numbers(view_layers(loaded, view))
     with t_export:
         render_downloads(loaded, view)
     with t_events:

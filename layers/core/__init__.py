@@ -8,6 +8,7 @@ Owns
     ``loaded``    :class:`LoadedLayers`, the frames every renderer and analysis takes
     ``view``      :class:`MapView` and :class:`Overlay`: one as-of view shared by every output
     ``records``   features made JSON-safe, and the distinct sources behind them
+    ``sources``   the numbered source list (each reference once, what it supports)
 
 This is the middle of the flow ``file or store → validated frame → as-of view →
 styled layer → output``: it never reads a file format itself (that is

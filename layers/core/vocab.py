@@ -7,8 +7,11 @@ from __future__ import annotations
 
 CONFIDENCE = ("high", "medium", "low")
 
+#: ``shared_government_sdf``: ground run jointly by the transitional government and the SDF
+#: under an agreement (Tishrin Dam from 12 Apr 2025; Hasakah and Qamishli from 30 Jan 2026).
 CONTROLLERS = ("assad_government", "hts_led", "transitional_government", "sna", "sdf",
-               "southern_factions", "druze_factions", "us_sfa", "israel")
+               "southern_factions", "druze_factions", "us_sfa", "israel",
+               "shared_government_sdf")
 
 STATUSES = ("active", "drawing_down", "vacated", "uncertain")
 SITE_TYPES = ("naval_base", "air_base", "airport", "garrison", "military_police", "headquarters",

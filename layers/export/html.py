@@ -28,6 +28,7 @@ import geopandas as gpd
 from layers.core.catalog import LayerSpec, label_for
 from layers.core.loaded import LoadedLayers
 from layers.core.records import geojson_geometry, plain_properties
+from layers.core.sources import REFS_COLUMN, split_references
 from layers.core.timeline import change_dates
 from layers.core.view import MapView
 from layers.render import escape as safe
@@ -111,6 +112,15 @@ def _leaflet_style(style: FeatureStyle) -> dict[str, Any]:
     return out
 
 
+def _numbered(source: str, refs: Any) -> list[str]:
+    """The feature's references, each as "[N] reference" when the catalog numbered them."""
+    items = split_references(source)
+    numbers = [n.strip() for n in str(refs or "").split(",") if n.strip()]
+    if len(numbers) != len(items):
+        return items
+    return [f"[{n}] {item}" for n, item in zip(numbers, items, strict=True)]
+
+
 def _feature(spec: LayerSpec, props: dict[str, Any], geom: Any) -> dict[str, Any]:
     by = spec.style.get("by")
     value = props.get(by) if by else None
@@ -124,7 +134,7 @@ def _feature(spec: LayerSpec, props: dict[str, Any], geom: Any) -> dict[str, Any
             "value": "" if value is None else str(value),
             "label": label_for(spec, value) if value is not None else "",
             "confidence": props.get("confidence"), "source": source,
-            "sources": [" ".join(s.split()) for s in source.split(";") if s.strip()],
+            "sources": _numbered(source, props.get(REFS_COLUMN)),
             "notes": notes if len(notes) <= _NOTE_CHARS else notes[:_NOTE_CHARS] + "…",
             "style": _leaflet_style(style), "radius": float(style.radius),
             "pointFill": point_fill_alpha(props.get("confidence")),

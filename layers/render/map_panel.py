@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from layers.core.catalog import LayerSpec
-from layers.core.records import distinct_sources
+from layers.core.sources import compact_text, numbered_sources
 from layers.render.mpl_draw import PX_TO_PT, dash_style, present_values, rgba
 from layers.render.style import CONFIDENCE_LOOK, LegendEntry, legend
 
@@ -221,23 +221,16 @@ def wrap_block(ax: Axes, heading: str, body: str, top: float, width: float, *,
 
 def sources_text(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], basemap: str, *,
                  max_chars: int = 520) -> str:
-    """Distinct sources of the features shown, in order, capped with "and N more".
+    """The numbered sources of the features shown, compactly, then the basemap's credit.
 
-    A feature may cite several sources joined with ``;``; each counts once. The
-    basemap's credit is always kept, as its own last sentence, since the borders
-    are on every map.
+    The numbers are those of the Sources panel and the popups for the same layers and
+    date (:func:`layers.core.sources.numbered_sources`); each publication is named once
+    (``Reuters [31] 5 Dec 2024, [32] 7 Dec 2024``). Over ``max_chars`` the block ends with
+    the numbers left out. The basemap's credit is always kept, as its own last sentence,
+    since the borders are on every map.
     """
-    seen = [s for s in distinct_sources(frame for _, frame in layers) if s != basemap]
-    budget = max_chars - len(basemap)
-    text, shown = "", 0
-    for item in seen:
-        more = len(seen) - shown - 1
-        tail = f"; and {more} more" if more else ""
-        candidate = f"{text}; {item}" if text else item
-        if len(candidate) + len(tail) > budget:
-            break
-        text, shown = candidate, shown + 1
-    rest = len(seen) - shown
-    body = (text + (f"; and {rest} more" if rest else "") + ".") if seen else \
-        "No features shown."
-    return f"{body} {basemap}".strip()
+    sources = numbered_sources((frame for _, frame in layers), exclude=[basemap])
+    if not sources:
+        return f"No features shown. {basemap}".strip()
+    budget = max(80, max_chars - len(basemap) - 2)
+    return f"{compact_text(sources, budget)}. {basemap}".strip()

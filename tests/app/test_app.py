@@ -98,7 +98,9 @@ def test_moving_the_slider_swaps_layers_in_the_same_frame(default_run):
     assert after["feature_group"] != before["feature_group"]
     tips = _tips(at, "installations")
     assert "Tiyas (T-4)" in tips and "Drawing down · 2024-12-15" in tips
-    assert len(_layers(at)["evacuation_routes"]) > len(_layers(default_run)["evacuation_routes"])
+    # 8 Dec: the sealift and the inbound airlift; 15 Dec: the T-4 withdrawal and the airlift out.
+    assert "T-4 detachment withdrawal" in _tips(at, "evacuation_routes")
+    assert "T-4 detachment withdrawal" not in _tips(default_run, "evacuation_routes")
     assert at.query_params["date"] == "2024-12-15"
 
 
@@ -208,8 +210,15 @@ def test_side_panels_list_events_features_and_sources():
     at.session_state["side_tab"] = "Sources"
     at.run()
     sources = next(df.value for df in at.dataframe
-                   if list(df.value.columns) == ["Source", "Features", "Layers"])
-    assert sources["Features"].sum() >= len(on_map)
+                   if list(df.value.columns) == ["No.", "Publication", "Date", "Supports",
+                                                 "Features"])
+    # Each reference once, numbered; the "On the map" table points at those numbers.
+    cited = {r.strip() for v in on_map["Source"] for r in v.split(";") if r.strip()}
+    assert len(sources) == len(cited) and sources["No."].is_unique
+    numbers = {int(n) for v in on_map["Source no."] for n in v.split(", ") if n}
+    assert numbers == set(sources["No."])
+    paste = next(c.value for c in at.code if " — " in c.value)  # the text to paste
+    assert [int(line.split(".")[0]) for line in paste.splitlines()] == list(sources["No."])
 
 
 def test_closed_analysis_sections_draw_nothing_until_opened():
