@@ -33,6 +33,7 @@ from layers.ingest.geometry_json import (
     json_name,
     read_geometry,
 )
+from layers.ingest.jsonparse import NOT_JSON, PointFeature, PointXY, parse_document, unpack
 from layers.problems import Problem
 
 _WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "CRS84",
@@ -44,36 +45,9 @@ _NOT_IN_COLLECTION = ("coordinates", "geometries", "geometry", "properties")
 _LISTED = 20
 
 
-def _parse_int(text: str) -> int | float:
-    """Integers past float range are infinite, so they fail as "not a finite number"."""
-    return float("inf") if len(text.lstrip("-")) > 309 else int(text)
-
-
-#: What :func:`parse_document` returns for a file that is not JSON (``null`` is JSON).
-NOT_JSON = object()
-
-
-def parse_document(data: bytes, label: str, problems: list[Problem]) -> Any:
-    """The JSON value of the file, or :data:`NOT_JSON` (with the reason)."""
-    try:
-        return json.loads(data.decode("utf-8-sig"), parse_int=_parse_int)
-    except UnicodeDecodeError:
-        problems.append(Problem(label, "", "is not UTF-8 text.",
-                                "Save it as UTF-8 GeoJSON.", rule="not-utf8"))
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(label, "", f"is not valid JSON (line {exc.lineno}, column "
-                                f"{exc.colno}): {exc.msg}.",
-                                "Check it with a JSON linter; a missing comma or quote is usual.",
-                                rule="not-json"))
-    except (RecursionError, MemoryError):
-        problems.append(Problem(label, "", "is nested too deeply to be GeoJSON.",
-                                "Check that the file is GeoJSON; coordinates nest 4 levels at "
-                                "most.", rule="not-json"))
-    return NOT_JSON
-
-
-def read_geojson(data: bytes, label: str, problems: list[Problem], *, repair: bool = False,
-                 max_features: int | None = None) -> tuple[gpd.GeoDataFrame | None, str | None]:
+def read_geojson(data: bytes | list[bytes], label: str, problems: list[Problem], *,
+                 repair: bool = False, max_features: int | None = None
+                 ) -> tuple[gpd.GeoDataFrame | None, str | None]:
     """Parse GeoJSON (or an Esri JSON export) into a frame and its declared CRS."""
     doc = parse_document(data, label, problems)
     if doc is NOT_JSON:
@@ -177,77 +151,68 @@ def features_to_frame(features: list[Any], label: str, problems: list[Problem], 
     path of a few type checks; anything else gets every rule and its message.
     """
     rows: list[dict[str, Any]] = []
-    geoms: list[Any] = []
     kept: list[int] = []
+    xs: list[float] = []
+    ys: list[float] = []
+    fast: list[int] = []  # rows (in ``rows``) that are plain points at (xs, ys)
+    other: dict[int, Any] = {}  # row → geometry built by the full checks
     notes = Notes()
     skipped: list[str] = []
     total = len(features)
     for index in range(total):
         feature, features[index] = features[index], None
-        fast = _fast_point(feature)
-        if fast is not None:
-            row, geom = fast
+        props = _fast_point(feature)
+        if props is not None:
+            geom = feature[1]
+            fast.append(len(rows))
+            xs.append(geom[0])
+            ys.append(geom[1])
             if index % 997 == 0:
-                count_decimals(list(geom), notes, feature_ref(feature, index))
+                count_decimals(list(geom), notes, feature_ref(unpack(feature), index))
         else:
+            feature = unpack(feature)
             ref = feature_ref(feature, index)
-            row = _feature_row(feature, label, ref, problems)
-            if row is None:
+            props = _feature_row(feature, label, ref, problems)
+            if props is None:
                 continue
             geom = _feature_geometry(feature, label, ref, problems, notes, skipped, repair)
             if geom is None:
                 continue
+            other[len(rows)] = geom
         kept.append(index)
-        rows.append(row)
-        geoms.append(geom)
+        rows.append(props)
     _report_skipped(skipped, total, label, problems)
     report_notes(notes, label, problems)
     table = pd.DataFrame(rows)
     del rows
     table["_index"] = np.asarray(kept, dtype="int64")
-    return gpd.GeoDataFrame(table, geometry=_build(geoms), crs="EPSG:4326")
+    geoms = np.empty(len(kept), dtype=object)
+    if fast:
+        geoms[np.asarray(fast, dtype=np.int64)] = shapely.points(np.asarray(xs),
+                                                                 np.asarray(ys))
+    for i, geom in other.items():
+        geoms[i] = shapely.points(geom) if type(geom) is tuple else geom
+    return gpd.GeoDataFrame(table, geometry=geoms, crs="EPSG:4326")
 
 
-_FAST_KEYS = frozenset(("type", "geometry", "properties", "id"))
 _SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
 
 
-def _fast_point(feature: Any) -> tuple[dict[str, Any], tuple[float, float]] | None:
-    """The row and position of a plain Point feature, or None for the full checks."""
-    if type(feature) is not dict or feature.get("type") != "Feature" or \
-            not feature.keys() <= _FAST_KEYS:
+def _fast_point(feature: Any) -> dict[str, Any] | None:
+    """The row of a plain Point feature (a :class:`PointFeature`, finite), or None.
+
+    None sends the feature through the full checks, which name what is wrong.
+    """
+    if type(feature) is not PointFeature:
         return None
-    geom, props = feature.get("geometry"), feature.get("properties")
-    if type(geom) is not dict or type(props) is not dict or len(geom) != 2 or \
-            geom.get("type") != "Point":
-        return None
-    coords = geom.get("coordinates")
-    if type(coords) is not list or len(coords) != 2:
-        return None
-    x, y = coords
-    if type(x) is not float or type(y) is not float or not (math.isfinite(x) and
-                                                            math.isfinite(y)):
-        return None
-    fid = feature.get("id")
-    if (fid is not None and type(fid) not in (str, int)) or "geometry" in props or \
-            not all(type(v) in _SCALAR_TYPES for v in props.values()):
+    props, geom, fid = feature
+    if not (math.isfinite(geom[0]) and math.isfinite(geom[1])) or (
+            fid is not None and type(fid) not in (str, int)) or "geometry" in props or \
+            not _SCALAR_TYPES.issuperset(map(type, props.values())):
         return None
     if "id" not in props and fid is not None:
         props["id"] = str(fid)
-    return props, (x, y)
-
-
-def _build(geoms: list[Any]) -> np.ndarray:
-    """Shapely geometries, the points among them made in one vectorised call per size."""
-    out = np.empty(len(geoms), dtype=object)
-    for size in (2, 3):
-        idx = [i for i, g in enumerate(geoms) if type(g) is tuple and len(g) == size]
-        if idx:
-            out[idx] = shapely.points(np.array([geoms[i] for i in idx], dtype=float))
-    rest = [i for i, g in enumerate(geoms) if type(g) is not tuple]
-    for i in rest:
-        out[i] = geoms[i]
-    return out
+    return props
 
 
 def _feature_row(feature: Any, label: str, ref: str, problems: list[Problem]
@@ -262,7 +227,7 @@ def _feature_row(feature: Any, label: str, ref: str, problems: list[Problem]
                                 rule="not-feature"))
         return None
     errors = len(problems)
-    props = feature.get("properties")
+    props = unpack(feature.get("properties"))
     if props is not None and not isinstance(props, dict):
         problems.append(Problem(label, ref, f'"properties" is a JSON {json_name(props)}; '
                                 "expected an object or null.", 'Use "properties": {...} or null.',
@@ -292,7 +257,7 @@ def _feature_row(feature: Any, label: str, ref: str, problems: list[Problem]
 
 def _feature_geometry(feature: dict[str, Any], label: str, ref: str, problems: list[Problem],
                       notes: Notes, skipped: list[str], repair: bool) -> Any:
-    gj = feature.get("geometry")
+    gj = unpack(feature.get("geometry"))
     if gj is None:
         skipped.append(ref)
         return None
@@ -365,8 +330,9 @@ def report_notes(notes: Notes, label: str, problems: list[Problem]) -> None:
 
 def _plain(value: Any) -> Any:
     """Keep scalars; turn nested JSON into text so columns stay one type per cell."""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (dict, list)):  # a PointXY is a tuple: its geometry object
+        return json.dumps(value if type(value) is not PointXY else value.as_geojson(),
+                          ensure_ascii=False, default=str)
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value

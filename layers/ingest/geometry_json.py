@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from layers.ingest.jsonparse import unpack
+
 #: Decimal places beyond which coordinates are noise (1e-8° is about a millimetre).
 MAX_DECIMALS = 8
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
@@ -182,6 +184,7 @@ def _collection(gj: dict[str, Any], notes: Notes, ref: str, *, repair: bool,
                             "Flatten the collection (RFC 7946 §3.1.8 advises against nesting).")
     parts = []
     for i, member in enumerate(members):
+        member = unpack(member)
         if not isinstance(member, dict):
             raise GeometryFault(f'member {i} of "geometries" is {_describe(member)}; expected '
                                 "a geometry object.", "Each member is {\"type\": ..., "

@@ -166,8 +166,10 @@ def _read_frame(source: str | Path | bytes, label: str, problems: list[Problem],
         problems.append(Problem(label, "", f"looks like {found.what}, not a layer the app reads.",
                                 fix, rule="unsupported-format"))
         return None, None
-    if found.kind == "geojson":
-        return read_geojson(data, label, problems, repair=repair, max_features=max_features)
+    if found.kind == "geojson":  # handed over in a list, so the bytes go once parsed
+        holder = [data]
+        del data
+        return read_geojson(holder, label, problems, repair=repair, max_features=max_features)
     if found.kind in ("csv", "xlsx"):
         table = read_table(data, found.kind, label, problems)
         if table is None:

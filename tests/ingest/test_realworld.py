@@ -128,6 +128,7 @@ def test_dated_geojson_follows_the_slider_without_renaming():
     assert list(as_of(overlay.frame, "2024-12-08")["id"]) == ["e0"]
     assert list(as_of(overlay.frame, "2024-12-10")["id"]) == ["e1"]
     assert as_of(overlay.frame, "2024-12-09").empty
+    assert [p.rule for p in problems if "'event_date'" in p.message] == ["date-column"]
 
 
 def test_start_column_opens_a_span_that_end_closes():
@@ -240,3 +241,14 @@ def test_big_point_files_take_the_short_path_with_the_same_answer():
     features[700]["geometry"]["coordinates"] = [35.5, "34"]
     errors = errors_of(json.dumps({"type": "FeatureCollection", "features": features}).encode())
     assert [(e.feature, e.rule) for e in errors] == [("'700' (#700)", "bad-coordinates")]
+
+
+def test_sizes_are_said_in_mib_like_the_settings():
+    from layers.ingest.upload import UploadLimits
+
+    data = b" " * (3 * 1024 * 1024 // 2)
+    _, problems = load_upload(data, "big.geojson", limits=UploadLimits(max_bytes=1024 * 1024))
+    assert problems[0].message == "is 1.5 MiB, over the limit of 1 MiB."
+    config = (ROOT / ".streamlit" / "config.toml").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "maxUploadSize = 50" in config and "MiB" in config and "| 50 MiB |" in readme
