@@ -124,7 +124,7 @@ def test_gpx_track_and_waypoint_are_dated_by_their_times():
 
 
 def test_dated_geojson_follows_the_slider_without_renaming():
-    overlay, _problems = upload("dated-event-date.geojson")
+    overlay, problems = upload("dated-event-date.geojson")
     assert list(as_of(overlay.frame, "2024-12-08")["id"]) == ["e0"]
     assert list(as_of(overlay.frame, "2024-12-10")["id"]) == ["e1"]
     assert as_of(overlay.frame, "2024-12-09").empty
