@@ -23,6 +23,7 @@ from layers.core.view import Overlay
 from layers.ingest.load import load_layer
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+REPO = Path(__file__).resolve().parents[2]
 DEC8 = dt.date(2024, 12, 8)
 _ADD = re.compile(r"geo_json_feature_group_\d+_0_add\((\{.*\})\);$", re.MULTILINE)
 
@@ -74,8 +75,13 @@ def test_default_page_shows_8_december_with_every_layer(default_run):
 
 def test_the_map_loads_nothing_from_another_host(default_run):
     args = _args(default_run)
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js",
-                                "/app/static/vendor/briefing/measure.js"]
+    # Leaflet first, then only the app's own scripts, each served from its static folder.
+    assert args["js_links"][0] == "/app/static/vendor/leaflet/leaflet.js"
+    own = args["js_links"][1:]
+    assert "/app/static/vendor/briefing/measure.js" in own
+    assert all(link.startswith("/app/static/vendor/briefing/") for link in own), own
+    for link in own:
+        assert (REPO / "dashboard/static/vendor/briefing" / link.rsplit("/", 1)[1]).is_file()
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
     for text in (args["script"], args["header"], args["feature_group"]):
         assert not re.search(r"https?://(?!leafletjs\.com)", text)
