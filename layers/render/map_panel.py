@@ -271,8 +271,13 @@ def draw_side(fig: Figure, layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
         text_ax, y = inch_axes(fig, sx, sy, tw, sh), sh
     line_h = 7.5 * 1.3 / 72
     room = int((y - 0.25 - 2 * 0.32) / line_h)  # lines left above the footer for both blocks
-    y = wrap_block(text_ax, "Sources", sources_text(layers, basemap_credit), y, tw,
-                   max_lines=max(2, min(7, room - 3)))
+    lines = max(2, min(7, room - 3))
+    # Fit the numbered list to the lines there are, so the basemap's credit (its last
+    # sentence) is never the part cut off; wrapping wastes about a sixth of each line.
+    per_line = max(20, int(tw * 72 / (7.5 * 0.55)))
+    y = wrap_block(text_ax, "Sources", sources_text(layers, basemap_credit,
+                                                    max_chars=int(lines * per_line * 0.85)),
+                   y, tw, max_lines=lines)
     room = int((y - 0.25 - 0.32) / line_h)
     if room >= 1:
         wrap_block(text_ax, "Caveat", caveat, y, tw, max_lines=min(room, 6))

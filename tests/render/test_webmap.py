@@ -83,14 +83,16 @@ def test_offline_base_map_asks_no_other_host():
 def test_base_map_draws_land_borders_and_names():
     m = webmap.base_map(load_catalog())
     script = _get_map_string(m)
-    assert "bm-basemap" in script
+    assert "bm-ground" in script and "bm-relief" in script
     assert "DAMASCUS" not in script and "Damascus" in script
     assert "TURKEY" in script and "IRAQ" in script
     geojsons = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
-    land = next(g for g in geojsons if g.options.get("class_name") == "bm-basemap")
-    styles = [f["properties"]["_style"] for f in land.data["features"]]
-    assert styles[-1]["color"] == "#3d3d3d", "Syria drawn last, with the darker border"
-    assert land.options["interactive"] is False
+    ground = {g.options.get("class_name", "").split()[-1] for g in geojsons}
+    assert {"bm-bmLand", "bm-bmBorders", "bm-bmWater", "bm-bmRoads"} <= ground
+    borders = [g for g in geojsons if g.options.get("class_name") == "bm-ground bm-bmBorders"]
+    syria = borders[-1].data["features"][-1]["properties"]["_style"]
+    assert syria["color"] == "#3d3d3d", "Syria drawn last, with the darker border"
+    assert all(g.options["interactive"] is False for g in geojsons)
 
 
 @pytest.mark.parametrize(("basemap", "host"), [("osm", "tile.openstreetmap.org"),
@@ -116,6 +118,8 @@ def test_asset_urls_can_be_redirected():
     m = webmap.base_map(load_catalog(), asset_url=lambda folder, name: f"./{folder}/{name}")
     assert m.default_js == [("leaflet", "./leaflet/leaflet.js"),
                             ("briefing_measure", "./briefing/measure.js"),
+                            ("briefing_map", "./briefing/briefing.js"),
+                            ("briefing_annotations", "./briefing/annotations_draw.js"),
                             ("briefing_grid", "./briefing/grid.js"),
                             ("briefing_area", "./briefing/area.js")]
 
