@@ -18,6 +18,7 @@ from matplotlib.patches import PathPatch
 from shapely.geometry import box
 
 from layers.core.catalog import Catalog
+from layers.render import ground_static as ground
 from layers.render.mpl_draw import polygon_path
 
 SEA = "#dbe7ef"
@@ -62,6 +63,7 @@ def draw_basemap(ax: Axes, catalog: Catalog, extent: tuple[float, float, float, 
         return
     covered = box(*frame.total_bounds)
     outside = view.difference(covered)
+    neighbours = []
     for _, row in frame.iterrows():
         geom = row.geometry
         if geom is None or geom.is_empty or not geom.intersects(view):
@@ -70,10 +72,15 @@ def draw_basemap(ax: Axes, catalog: Catalog, extent: tuple[float, float, float, 
         if path is None:
             continue
         focus = row.get("name") == FOCUS
+        if not focus:
+            neighbours.append(geom)
         ax.add_patch(PathPatch(path, facecolor=LAND, edgecolor="none", zorder=0.5))
         ax.add_patch(PathPatch(path, facecolor="none",
                                edgecolor=FOCUS_BORDER if focus else BORDER,
                                linewidth=1.1 if focus else 0.6, zorder=9 if focus else 0.6))
+    if ground.draw_relief(ax, catalog):
+        ground.draw_veil(ax, neighbours)
+    ground.draw_water_and_roads(ax, catalog, view)
     _label_neighbours(ax, frame, view, keep_clear)
     if not outside.is_empty and outside.area > 1e-6 * view.area:
         _shade(ax, outside, "outside the offline basemap")

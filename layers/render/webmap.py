@@ -64,8 +64,14 @@ BIND_JS = JsCode("""function (feature, layer) {
     if (p._tip) { layer.bindTooltip(p._tip, {sticky: true, className: "bm-tip"}); }
     if (p._pop) {
         layer.bindPopup(p._pop, {maxWidth: 360, className: "bm-popup"});
-        // Opening a popup stops the click; pass it on so the map still reports the point.
-        layer.on("click", function (e) { if (layer._map) { layer._map.fire("click", e); } });
+        // A click opens the popup; a Shift-click reads the point's coordinates instead
+        // and no popup, so the two never fight.
+        layer.on("click", function (e) {
+            if (layer._map && e.originalEvent && e.originalEvent.shiftKey) {
+                layer.closePopup();
+                layer._map.fire("click", e);
+            }
+        });
     }
 }""")
 
@@ -162,7 +168,9 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     # Folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap, icons); one
     # blocked script and the map never appears. Leaflet is all this map needs.
     m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js")),
-                    ("briefing_measure", asset_url("briefing", "measure.js"))]
+                    ("briefing_measure", asset_url("briefing", "measure.js")),
+                    ("briefing_map", asset_url("briefing", "briefing.js")),
+                    ("briefing_annotations", asset_url("briefing", "annotations_draw.js"))]
     m.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
     # Our styles go inline, not as a link: labels are measured when they are placed,
     # and streamlit-folium runs the map script before linked stylesheets have loaded.
@@ -175,10 +183,18 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
         url, attribution = TILES[basemap]
         folium.TileLayer(tiles=url, attr=attribution, name=BASEMAPS[basemap],
                          max_zoom=19, max_native_zoom=18 if basemap == "osm" else 17).add_to(m)
-    add_offline_basemap(m, catalog, land=basemap == "offline", labels=basemap != "osm")
+    add_offline_basemap(m, catalog, labels=basemap != "osm", asset_url=asset_url)
     _ZoomClasses(LABEL_ZOOMS).add_to(m)
     _MeasureControl().add_to(m)
+    _add_position_tools(m, catalog, asset_url)
     return m
+
+
+def _add_position_tools(m: folium.Map, catalog: Catalog, asset_url: URLFor) -> None:
+    """Grid, cursor position and reset-view button (:mod:`layers.render.webmap_tools`)."""
+    from layers.render.webmap_tools import add_position_tools
+
+    add_position_tools(m, catalog, asset_url)
 
 
 class _MeasureControl(MacroElement):
@@ -311,6 +327,10 @@ def legend_sections(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]
     for spec, frame in layers:
         if spec.kind == "places":
             continue  # the gazetteer's rings explain themselves; keep the legend short
+        if spec.kind == "annotations":  # one row per mark, in its own colour
+            from layers.render.annotation_shapes import annotation_legend
+            sections.append((spec, [entry for _, entry in annotation_legend(frame)]))
+            continue
         by = (spec.style or {}).get("by")
         entries = legend(spec)
         if by and by in frame.columns:

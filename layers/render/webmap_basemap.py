@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,11 @@ from folium.utilities import JsCode
 from shapely.geometry import box, shape
 
 from layers.core.catalog import Catalog
+from layers.render import assets
 from layers.render import escape as esc
+from layers.render import webmap_ground as ground
+
+URLFor = Callable[[str, str], str]
 
 SEA = "#dbe7ef"
 LAND = "#f4f1ea"
@@ -35,7 +40,17 @@ MIN_LABEL_SHARE = 0.015
 LABEL_JS = JsCode("""function (feature, layer) {
     var p = feature.properties || {};
     if (p._label) {
+        // Labels get a pane of their own, above the data and below popups and hover tips.
+        layer.on("add", function () {
+            var map = layer._map;
+            if (map && !map.getPane("bmLabels")) {
+                var pane = map.createPane("bmLabels");
+                pane.style.zIndex = 620;
+                pane.style.pointerEvents = "none";
+            }
+        });
         layer.bindTooltip(p._label, {permanent: true, interactive: false, opacity: 1,
+                                     pane: "bmLabels",
                                      direction: p._dir || "right", offset: p._offset || [4, 0],
                                      className: p._cls || "bm-label"});
     }
@@ -148,15 +163,44 @@ def _label_layer(data: dict[str, Any], name: str) -> folium.GeoJson:
         on_each_feature=LABEL_JS, interactive=False, class_name="bm-label-anchor")
 
 
+def ground_geojson(catalog: Catalog, key: str) -> dict[str, Any] | None:
+    """A ground layer of the catalog's ``[basemap]`` (rivers, lakes, roads), geometry only."""
+    rel = catalog.basemap.get(key)
+    if not rel:
+        return None
+    doc = _read_json(catalog.root / str(rel))
+    if doc is None:
+        return None
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": f["geometry"], "properties": {}}
+        for f in doc.get("features", []) if f.get("geometry")]}
+
+
 def add_offline_basemap(m: folium.Map, catalog: Catalog, *, land: bool = True,
-                        labels: bool = True) -> None:
-    """Add land, borders and labels to ``m`` (none of it reacts to the mouse)."""
+                        labels: bool = True, asset_url: URLFor | None = None) -> None:
+    """Add land, relief, water, roads, borders and labels to ``m``, under any tile layer.
+
+    They sit in panes below Leaflet's tile pane (:mod:`layers.render.webmap_ground`),
+    so an online basemap covers them where its tiles load and leaves them in view
+    where it cannot reach its server. None of it reacts to the mouse.
+
+    Parameters
+    ----------
+    land
+        Kept for callers that asked for no land under online tiles; the ground is
+        now always drawn (it is what shows when the tiles do not load).
+    asset_url
+        Maps (folder, file) to the URL of the relief image (the app's static route).
+    """
+    del land  # the ground always goes under the tiles
     attribution = esc.text(catalog.basemap.get("attribution", ""))
-    data = countries_geojson(catalog) if land else None
+    ground.add_panes(m)
+    data = countries_geojson(catalog)
     if data and data["features"]:
-        folium.GeoJson(data, name="Borders", style_function=lambda f: f["properties"]["_style"],
-                       interactive=False, class_name="bm-basemap",
-                       attribution=attribution or None).add_to(m)
+        ground.add_land(m, data, FOCUS_BORDER, attribution or None)
+    ground.add_relief(m, catalog, asset_url or assets.url)
+    ground.add_water_and_roads(m, ground_geojson(catalog, "rivers"),
+                               ground_geojson(catalog, "lakes"), ground_geojson(catalog, "roads"))
     if not labels:
         return
     for label_data, name in ((country_labels(catalog), "Countries"),
