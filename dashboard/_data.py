@@ -23,6 +23,14 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def fingerprint() -> tuple:
+    """The files' fingerprint plus the workspace store's state (writes, "as known on")."""
+    from dashboard import workspace
+
+    files = file_fingerprint()
+    return (files, workspace.state_key(files))
+
+
+def file_fingerprint() -> tuple:
     """Folder and modification times of the catalog and every file beside it."""
     root = geodata_dir()
     stamps = []
@@ -41,8 +49,15 @@ def _load(fingerprint: tuple) -> LoadedLayers:
 
 
 def loaded_layers() -> LoadedLayers:
-    """Every catalog layer, validated; reloaded only when a file changed."""
-    return _load(fingerprint())
+    """Every catalog layer, validated, as the workspace store holds it (else the files).
+
+    Reloaded only when a file changed, the store was written or "as known on" moved.
+    """
+    from dashboard import workspace
+
+    files, key = fingerprint()
+    held = workspace.store_layers(files, key)
+    return held if held is not None else _load(files)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -19,10 +19,11 @@ if str(_REPO) not in sys.path:  # `streamlit run` puts only dashboard/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from dashboard import _data, _map, _panels, _sidebar, _url  # noqa: E402
+from dashboard import _data, _map, _panels, _sidebar, _url, workspace  # noqa: E402
 from dashboard.analysis_panel import render_analysis  # noqa: E402
 from dashboard.annotations import render_annotations  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
+from dashboard.edits import render_edits  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
 from layers.core.loaded import LoadedLayers  # noqa: E402
@@ -82,6 +83,7 @@ def main() -> None:
     with st.sidebar:
         day = _sidebar.date_controls(_data.change_days(loaded), bounds,
                                      _data.event_labels(loaded))
+        known_on = workspace.known_on_control()
         st.subheader("Layers")
         layer_ids = _sidebar.layer_controls(loaded, url_state.layers)
         with st.expander("Your layers", expanded=False):
@@ -99,12 +101,13 @@ def main() -> None:
         st.error(asset_problem)
     _header(catalog, day)
     view = MapView(day=day, layer_ids=tuple(layer_ids + upload_ids), bbox=on_map.bbox,
-                   overlays=tuple(uploads))
+                   overlays=tuple(uploads), known_on=known_on,
+                   title=workspace.view_title(catalog.title, day, known_on))
 
     col_map, col_side = st.columns([2.6, 1], gap="small")
     with col_map:
         map_slot = st.container()
-        t_analysis, t_export = st.tabs(["Analysis", "Export"])
+        t_analysis, t_export, t_edit = st.tabs(["Analysis", "Export", "Edit"])
     with col_side:
         # Only the open side tab runs: hidden ones cost every slider step time at scale.
         t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"],
@@ -118,6 +121,8 @@ def main() -> None:
     shown, _ = with_source_numbers(view_layers(loaded, view))
     with t_export:
         render_downloads(loaded, view)
+    with t_edit:
+        render_edits(loaded)
     with t_events:
         if t_events.open:
             _panels.render_events(loaded, day)
@@ -129,6 +134,11 @@ def main() -> None:
             _panels.render_sources(shown, str(catalog.basemap.get("attribution", "")))
 
     wanted = _url.encode(day=day, layers=layer_ids, view=on_map.view, basemap=basemap)
+    with st.sidebar, st.expander("Workspace: saved views", expanded=False):
+        workspace.render_saved_views(day=day, layer_ids=layer_ids, all_layers=catalog.ids,
+                                     view=on_map.view, bbox=on_map.bbox, basemap=basemap,
+                                     link=wanted)
+        workspace.status_line()
     for name, value in _url.changes(st.query_params, wanted).items():
         st.query_params[name] = value
     with map_slot:

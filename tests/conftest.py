@@ -33,6 +33,15 @@ def square(x: float, y: float, size: float = 0.5) -> dict:
                                                 [x, y + size], [x, y]]]}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _workspace_store_of_the_tests(tmp_path_factory: pytest.TempPathFactory):
+    """The app's workspace store lives in a temporary folder, never in the checkout."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
+        patch.delenv("BRIEFING_STORE", raising=False)
+        yield
+
+
 @pytest.fixture
 def write_geojson(tmp_path: Path) -> Callable[..., Path]:
     def write(features: list[dict] | Any, name: str = "layer.geojson", raw: bool = False

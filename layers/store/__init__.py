@@ -16,7 +16,7 @@ from layers.store.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from layers.store.store import Store, open_store
+from layers.store.store import Store, data_version, open_store
 from layers.store.versions import Version
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailableError",
     "Version",
+    "data_version",
     "default_path",
     "open_store",
     "store_url",

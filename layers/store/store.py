@@ -162,6 +162,11 @@ class Store:
             rows = sql.current_rows(conn, layer, fid)
         return Version.from_row(rows[0]) if rows else None
 
+    def current_versions(self, layer: str) -> list[Version]:
+        """The latest version of every feature of a layer (retired ones too), file order."""
+        with self.read() as conn:
+            return [Version.from_row(r) for r in sql.current_rows(conn, layer)]
+
     def history(self, layer: str, fid: str) -> list[Version]:
         """Every version of a feature, oldest first."""
         with self.read() as conn:
@@ -260,6 +265,18 @@ class Store:
         """The catalog's layers as validated frames, as the store holds them."""
         from layers.store import frames
         return frames.loaded_layers(self, catalog or self.catalog, known_on=known_on)
+
+
+def data_version(target: Store | Engine | str | None = None) -> int:
+    """The store's write counter from a store, an engine or a URL (for pollers)."""
+    if isinstance(target, Store):
+        return target.data_version()
+    if isinstance(target, Engine):
+        with target.connect() as conn:
+            return int(conn.execute(sa.text(
+                "SELECT value FROM store_meta WHERE name = 'data_version'")).scalar_one())
+    with Store(target) as store:
+        return store.data_version()
 
 
 def open_store(url: str | None = None, catalog: Catalog | None = None, *,
