@@ -8,7 +8,6 @@ so they cannot disagree with it. They are plain DataFrames shown with
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -18,6 +17,14 @@ import streamlit as st
 from dashboard._sidebar import md_text
 from layers.core.catalog import LayerSpec, label_for
 from layers.core.loaded import LoadedLayers
+from layers.core.sources import (
+    REFS_COLUMN,
+    Source,
+    numbered_sources,
+    reference_numbers,
+    source_list_text,
+    sources_frame,
+)
 from layers.core.timeline import events_window
 
 #: The events list looks this far back and ahead of the date.
@@ -77,7 +84,12 @@ def events_table(loaded: LoadedLayers, day: dt.date) -> pd.DataFrame:
 
 
 def on_map_table(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> pd.DataFrame:
-    """One row per feature on the map: layer, name, what it is, dates, confidence, source."""
+    """One row per feature on the map: layer, name, what it is, dates, confidence, source.
+
+    "Source no." points into the numbered list of the Sources panel (same layers, same
+    numbers).
+    """
+    sources = numbered_sources(frame for _, frame in layers)
     parts = []
     for spec, frame in layers:
         if frame.empty:
@@ -91,27 +103,28 @@ def on_map_table(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> pd.Dat
             "First day": [_iso(v) for v in frame.get("valid_from", [None] * len(frame))],
             "Last day": [_last_day(v) for v in frame.get("valid_to", [None] * len(frame))],
             "Confidence": _text(frame, "confidence"),
+            "Source no.": _refs(frame, sources),
             "Source": _text(frame, "source"),
         }))
-    columns = ["Layer", "Name", "What", "First day", "Last day", "Confidence", "Source"]
+    columns = ["Layer", "Name", "What", "First day", "Last day", "Confidence", "Source no.",
+               "Source"]
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True)[columns]
 
 
+def _refs(frame: gpd.GeoDataFrame, sources: Sequence[Source]) -> pd.Series:
+    """Each feature's source numbers ("3, 7"): from the view's column, else worked out."""
+    if REFS_COLUMN in frame.columns:
+        return _text(frame, REFS_COLUMN)
+    text = _text(frame, "source")
+    labels = {v: ", ".join(map(str, reference_numbers(v, sources))) for v in text.unique()}
+    return text.map(labels)
+
+
 def sources_table(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> pd.DataFrame:
-    """Every source cited by a feature on the map, with how many features cite it."""
-    counts: Counter[str] = Counter()
-    layers_of: dict[str, set[str]] = {}
-    for spec, frame in layers:
-        for text in _text(frame, "source"):
-            for source in (s.strip() for s in text.split(";")):
-                if source:
-                    counts[source] += 1
-                    layers_of.setdefault(source, set()).add(spec.title)
-    rows = [{"Source": s, "Features": n, "Layers": ", ".join(sorted(layers_of[s]))}
-            for s, n in counts.most_common()]
-    return pd.DataFrame(rows, columns=["Source", "Features", "Layers"])
+    """The numbered source list of the features on the map: No., publication, date, supports."""
+    return sources_frame(numbered_sources(frame for _, frame in layers))
 
 
 def attributions(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
@@ -155,12 +168,19 @@ def render_on_map(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> None:
 
 def render_sources(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
                    basemap_credit: str) -> None:
-    """Sources of the features on the map, then the layers' credit lines."""
-    table = sources_table(layers)
-    if table.empty:
+    """The numbered sources on the map (a table, and text to paste), then the credits."""
+    sources = numbered_sources(frame for _, frame in layers)
+    if not sources:
         st.info("Nothing on the map, so no source to cite.")
     else:
-        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+        st.caption(f"{len(sources)} sources behind the features on the map, numbered as in "
+                   "the popups and the \"On the map\" table.")
+        table = sources_frame(sources)
+        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420),
+                     column_config={"No.": st.column_config.NumberColumn(width="small"),
+                                    "Supports": st.column_config.TextColumn(width="large")})
+        with st.expander("Source list to paste", expanded=False):
+            st.code(source_list_text(sources), language=None, wrap_lines=True)
     credits = attributions(layers, basemap_credit)
     if credits:
         st.markdown("**Credits**")

@@ -30,6 +30,7 @@ from dashboard._analysis_cache import (
     _snapshots,
 )
 from dashboard._sidebar import md_text
+from dashboard._who_box import who_section
 from layers.analysis import measures as analysis
 from layers.analysis import overlays as layers_out
 from layers.analysis.gazetteer import Gazetteer
@@ -376,6 +377,7 @@ def render_analysis(loaded: LoadedLayers, view: MapView,
     if zones is None or zone_spec is None:
         st.caption("The zones layer did not load: no territory figures.")
         return overlays
+    who_section(gaz, zones, zone_spec, view.day, clicked)
     territory = st.expander("Territory over time", key="an_open_territory", on_change="rerun")
     with territory:
         if territory.open:

@@ -21,10 +21,12 @@ import streamlit as st  # noqa: E402
 
 from dashboard import _data, _map, _panels, _sidebar, _url  # noqa: E402
 from dashboard.analysis_panel import render_analysis  # noqa: E402
+from dashboard.annotations import render_annotations  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
 from layers.core.loaded import LoadedLayers  # noqa: E402
+from layers.core.sources import with_source_numbers  # noqa: E402
 from layers.core.view import MapView, view_layers  # noqa: E402
 from layers.errors import LayersError  # noqa: E402
 from layers.render import webmap  # noqa: E402
@@ -84,6 +86,8 @@ def main() -> None:
         layer_ids = _sidebar.layer_controls(loaded, url_state.layers)
         with st.expander("Your layers", expanded=False):
             uploads = list(render_uploads() or [])
+            marks = render_annotations()
+            uploads += [marks] if marks is not None else []
             upload_ids = _sidebar.overlay_controls(uploads)
         basemap = _sidebar.basemap_control(url_state.basemap, _map.rebase_on_current_view)
         st.caption("The address bar holds this view (date, layers, map position): copy it "
@@ -110,7 +114,8 @@ def main() -> None:
     if extra:
         view = replace(view, overlays=view.overlays + tuple(extra),
                        layer_ids=view.layer_ids + tuple(o.spec.id for o in extra))
-    shown = view_layers(loaded, view)
+    # Source numbers on every feature: popups, tables and the Sources panel share them.
+    shown, _ = with_source_numbers(view_layers(loaded, view))
     with t_export:
         render_downloads(loaded, view)
     with t_events:

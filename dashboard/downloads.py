@@ -8,6 +8,7 @@ page already built, and made by :mod:`layers.export.files`, so it matches the ma
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import shlex
@@ -16,11 +17,20 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard import _print_options
 from layers.core.loaded import LoadedLayers
 from layers.core.timeline import change_dates
 from layers.core.view import MapView
-from layers.export.files import FORMATS, MIME_TYPES, export_bytes, file_name, shown_layers
+from layers.export.files import (
+    FORMATS,
+    MIME_TYPES,
+    STATIC_FORMATS,
+    export_bytes,
+    file_name,
+    shown_layers,
+)
 from layers.export.pack import pack_gif, pack_pdf
+from layers.render.layout import Layout
 
 #: Button labels, in the order shown: slides first, then the map to share, then data.
 LABELS = {"png": "PNG · 300 dpi", "pdf": "PDF · vector", "svg": "SVG · editable",
@@ -36,17 +46,24 @@ HELP = {"png": "Print map for slides (13.3 × 7.5 in, 300 dpi)",
 TITLE, HANDLING, PACK_DATES = "export_title", "export_handling", "export_pack_dates"
 
 
-def _maker(loaded: LoadedLayers, view: MapView, fmt: str, handling: str
-           ) -> Callable[[], bytes]:
-    """A no-argument callable that makes the file; Streamlit calls it on click."""
-    return functools.partial(export_bytes, loaded, view, fmt, handling=handling)
+def maker(loaded: LoadedLayers, view: MapView, fmt: str, handling: str, *,
+          layout: Layout | None = None, compare: dt.date | None = None
+          ) -> Callable[[], bytes]:
+    """A no-argument callable that makes the file; Streamlit calls it on click.
+
+    The comparison date applies to the printed formats only; the others show one date.
+    """
+    return functools.partial(export_bytes, loaded, view, fmt, handling=handling,
+                             layout=layout,
+                             compare=compare if fmt in STATIC_FORMATS else None)
 
 
-def _pack_maker(loaded: LoadedLayers, view: MapView, days: list, fmt: str, handling: str
-                ) -> Callable[[], bytes]:
+def _pack_maker(loaded: LoadedLayers, view: MapView, days: list, fmt: str, handling: str,
+                layout: Layout, compare: dt.date | None) -> Callable[[], bytes]:
     def make() -> bytes:
         buf = io.BytesIO()
-        (pack_pdf if fmt == "pdf" else pack_gif)(loaded, view, days, buf, handling=handling)
+        (pack_pdf if fmt == "pdf" else pack_gif)(loaded, view, days, buf, handling=handling,
+                                                 layout=layout, compare=compare)
         return buf.getvalue()
     return make
 
@@ -57,11 +74,12 @@ def _pack_name(loaded: LoadedLayers, view: MapView, days: list, fmt: str) -> str
     return f"{stem}_pack{span}.{fmt}"
 
 
-def cli_command(view: MapView, fmt: str, handling: str | None, default_handling: str) -> str:
+def cli_command(view: MapView, fmt: str, handling: str | None, default_handling: str, *,
+                layout: Layout | None = None, compare: dt.date | None = None) -> str:
     """The ``python -m layers export`` line that writes the same file from a terminal.
 
     Session layers (uploads, analysis results) exist only in the app, so the
-    command names the catalog layers only.
+    command names the catalog layers only (``--overlay FILE`` adds a file of one).
     """
     session = {o.spec.id for o in view.overlays}
     ids = [i for i in view.layer_ids if i not in session]
@@ -73,33 +91,61 @@ def cli_command(view: MapView, fmt: str, handling: str | None, default_handling:
         parts += ["--title", view.title]
     if handling and handling != default_handling:
         parts += ["--handling", handling]
+    if layout is not None:
+        parts += _print_options.cli_options(layout, compare)
     return shlex.join(parts)
 
 
 def render_downloads(loaded: LoadedLayers, view: MapView) -> None:
-    """Draw the export panel for ``view``: title and handling, a button per format, a pack."""
+    """Draw the export panel for ``view``: texts, page settings, a button per format, a pack."""
     catalog = loaded.catalog
     left, right = st.columns(2)
     title = left.text_input("Title on the map", value=catalog.title, key=TITLE,
-                            max_chars=120)
+                            max_chars=120, help="{date} becomes each page's date")
     handling = right.text_input("Handling banner", value=catalog.handling, key=HANDLING,
                                 max_chars=80)
     custom = title.strip()
     view = replace(view, title=custom if custom and custom != catalog.title else None)
-    counts = sum(len(frame) for _, frame in shown_layers(loaded, view))
-    extent = ("the map's current extent" if view.bbox is not None
-              else "the whole region")
-    st.caption(f"As of {view.day.day} {view.day:%B %Y} · {len(view.layer_ids)} layer(s), {counts} "
-               f"feature(s) · {extent}. Files are made when you click.")
+    dates = [d for d in change_dates(frame for frame in loaded.frames.values())
+             if d.isoformat() >= (catalog.start or "")]
+    with st.expander("Page: layout, grid, texts, a second date", expanded=False):
+        values = _print_options.render_options(dates, view.day)
+    layout, compare = _print_options.settings(values, title=view.title, handling=handling,
+                                              catalog_title=catalog.title,
+                                              catalog_handling=catalog.handling)
+    _caption(loaded, view, layout, compare)
     columns = st.columns(4)
     for i, fmt in enumerate(FORMATS):
         columns[i % 4].download_button(
-            LABELS[fmt], data=_maker(loaded, view, fmt, handling),
-            file_name=file_name(loaded, view, fmt), mime=MIME_TYPES[fmt], help=HELP[fmt],
+            LABELS[fmt], data=maker(loaded, view, fmt, handling, layout=layout,
+                                    compare=compare),
+            file_name=file_name(loaded, view, fmt,
+                                compare=compare if fmt in STATIC_FORMATS else None),
+            mime=MIME_TYPES[fmt], help=HELP[fmt],
             key=f"download_{fmt}", on_click="ignore", width="stretch")
+    _pack_panel(loaded, view, dates, handling, layout, compare)
+    with st.expander("Same file from a terminal"):
+        st.code(cli_command(view, "pdf", handling, catalog.handling, layout=layout,
+                            compare=compare), language="bash")
+        if view.overlays:
+            st.caption("Your own layers are in the app's files only; add a saved file of "
+                       "one with --overlay PATH.")
+
+
+def _caption(loaded: LoadedLayers, view: MapView, layout: Layout,
+             compare: dt.date | None) -> None:
+    counts = sum(len(frame) for _, frame in shown_layers(loaded, view))
+    extent = ("the map's current extent" if view.bbox is not None and layout.frame == "view"
+              else "the whole region")
+    pair = f" beside {compare.day} {compare:%B %Y}" if compare else ""
+    st.caption(f"As of {view.day.day} {view.day:%B %Y}{pair} · {len(view.layer_ids)} "
+               f"layer(s), {counts} feature(s) · {extent} · {layout.preset}. Files are made "
+               "when you click.")
+
+
+def _pack_panel(loaded: LoadedLayers, view: MapView, options: list, handling: str,
+                layout: Layout, compare: dt.date | None) -> None:
     with st.expander("Briefing pack: several dates, same framing"):
-        dates = change_dates(frame for frame in loaded.frames.values())
-        options = [d for d in dates if d.isoformat() >= (catalog.start or "")]
         days = st.multiselect("Dates", options, default=[view.day] if view.day in options
                               else [], key=PACK_DATES, format_func=lambda d: f"{d:%d %b %Y}")
         days = sorted(days)
@@ -107,11 +153,7 @@ def render_downloads(loaded: LoadedLayers, view: MapView) -> None:
         for col, fmt in ((a, "pdf"), (b, "gif")):
             col.download_button(
                 f"Pack as {fmt.upper()} ({len(days)} date(s))",
-                data=_pack_maker(loaded, view, days, fmt, handling),
+                data=_pack_maker(loaded, view, days, fmt, handling, layout, compare),
                 file_name=_pack_name(loaded, view, days, fmt),
                 mime="application/pdf" if fmt == "pdf" else "image/gif",
                 key=f"pack_{fmt}", on_click="ignore", disabled=not days, width="stretch")
-    with st.expander("Same file from a terminal"):
-        st.code(cli_command(view, "pdf", handling, catalog.handling), language="bash")
-        if view.overlays:
-            st.caption("Your own layers are in the app's files only, not in this command.")

@@ -19,7 +19,13 @@ import streamlit as st
 from dashboard._sidebar import md_text
 from layers.core.view import Overlay
 from layers.ingest.formats import ACCEPTED, SHAPEFILE_PARTS
-from layers.ingest.upload import MB, UploadLimits, bundle_shapefiles, load_upload
+from layers.ingest.upload import (
+    MB,
+    UploadLimits,
+    bundle_shapefiles,
+    load_upload,
+    table_columns,
+)
 from layers.problems import Problem
 
 LAYERS = "uploads:layers"  # dict[id, Accepted], in upload order
@@ -50,6 +56,8 @@ class Report:
     accepted: bool
     problems: list[Problem] = field(default_factory=list)
     data: bytes | None = None  # kept only for "load with repairs"
+    table: tuple[list[str], dict[str, str]] | None = None  # a CSV/XLSX: header, roles read
+    raw: bytes | None = None  # a table's bytes, kept for "reload with these columns"
 
 
 def render_uploads() -> list[Overlay]:
@@ -72,9 +80,10 @@ def render_uploads() -> list[Overlay]:
         accept_multiple_files=True,
         key=f"uploads:picker:{state[GENERATION]}",
         max_upload_size=max(1, limits.max_bytes // MB),
-        help="GeoJSON, KML/KMZ, GeoPackage, or a Shapefile: zipped, or its .shp, .shx, .dbf "
-             "and .prj picked together. The layer stays in this browser session only.")
-    st.caption(f"Up to {limits.max_bytes / MB:,.0f} MB and {limits.max_features:,} features "
+        help="GeoJSON, KML/KMZ, GeoPackage, GPX, CSV or XLSX of points (an ACLED export "
+             "reads as it is), or a Shapefile: zipped, or its .shp, .shx, .dbf and .prj picked "
+             "together. The layer stays in this browser session only.")
+    st.caption(f"Up to {limits.max_bytes / MB:,.0f} MiB and {limits.max_features:,} features "
                "per file. Kept for this session only.")
     repair = st.checkbox("Repair invalid geometries", key=REPAIR,
                          help="Fix self-intersecting or badly closed polygons and say so, "
@@ -89,7 +98,8 @@ def render_uploads() -> list[Overlay]:
     return [a.overlay for a in state[LAYERS].values()]
 
 
-def _take(name: str, data: bytes, limits: UploadLimits, *, repair: bool) -> Report:
+def _take(name: str, data: bytes, limits: UploadLimits, *, repair: bool,
+          columns: dict[str, str] | None = None) -> Report:
     """Validate one file (once) and keep its layer if accepted."""
     digest = hashlib.sha256(data).hexdigest()[:16]
     layers: dict[str, Accepted] = st.session_state[LAYERS]
@@ -98,14 +108,70 @@ def _take(name: str, data: bytes, limits: UploadLimits, *, repair: bool) -> Repo
             return Report(name, digest, True, [Problem(
                 name, "", "is already loaded.", severity="warning", rule="already-loaded")])
     overlay, problems = load_upload(data, name, limits=limits, repair=repair,
-                                    color_index=st.session_state[COLORS_USED])
+                                    color_index=st.session_state[COLORS_USED], columns=columns)
+    table = _table_of(data, name, columns)
+    raw = data if table is not None else None
     if overlay is None:
-        fixable = any(p.rule == "invalid-geometry" for p in problems) and not repair
-        return Report(name, digest, False, problems, data if fixable else None)
+        fixable = any(p.rule in ("invalid-geometry", "unclosed-ring") for p in problems) \
+            and not repair
+        return Report(name, digest, False, problems, data if fixable else None, table, raw)
     overlay = _unique(overlay, layers)
     layers[overlay.spec.id] = Accepted(overlay, name, digest)
     st.session_state[COLORS_USED] += 1
-    return Report(name, digest, True, problems)
+    return Report(name, digest, True, problems, None, table, raw)
+
+
+#: The roles of a table's columns, as the mapping form names them.
+ROLE_LABELS = {"lat": "Latitude", "lon": "Longitude", "date": "Date (or start)",
+               "end": "End date", "id": "Id", "name": "Name",
+               "time_precision": "Time precision (ACLED 1–3)",
+               "geo_precision": "Place precision (ACLED 1–3)"}
+NO_COLUMN = "(none)"
+
+
+def _table_of(data: bytes, name: str, columns: dict[str, str] | None
+              ) -> tuple[list[str], dict[str, str]] | None:
+    """A table's header and the roles it was read with (the analyst's choice over the guess)."""
+    found = table_columns(data, name)
+    if found is None:
+        return None
+    header, guess = found
+    roles = dict(guess)
+    for role, column in (columns or {}).items():
+        if column:
+            roles[role] = column
+        else:
+            roles.pop(role, None)
+    return header, roles
+
+
+def _mapping_form(i: int, report: Report, limits: UploadLimits) -> None:
+    """Which column is which, for a CSV/XLSX; "Reload" reads the file again with the choice."""
+    if report.table is None or report.raw is None:
+        return
+    header, roles = report.table
+    options = [NO_COLUMN, *header]
+    with st.expander(f"Columns of {md_text(report.name)}", expanded=not report.accepted):
+        choice = {}
+        for role, label in ROLE_LABELS.items():
+            current = roles.get(role)
+            choice[role] = st.selectbox(label, options, key=f"uploads:map:{report.digest}:{role}",
+                                        index=options.index(current) if current in options
+                                        else 0)
+        if st.button("Reload with these columns", key=f"uploads:remap:{i}:{report.digest}"):
+            mapping = {r: ("" if c == NO_COLUMN else c) for r, c in choice.items()}
+            _drop_digest(report.digest)
+            st.session_state[REPORT][i] = _take(report.name, report.raw, limits,
+                                                repair=bool(st.session_state.get(REPAIR)),
+                                                columns=mapping)
+            st.rerun()
+
+
+def _drop_digest(digest: str) -> None:
+    """Take an upload's layer off the map before it is read again with other columns."""
+    layers: dict[str, Accepted] = st.session_state[LAYERS]
+    for layer_id in [k for k, a in layers.items() if a.digest == digest]:
+        del layers[layer_id]
 
 
 def _unique(overlay: Overlay, layers: dict[str, Accepted]) -> Overlay:
@@ -154,6 +220,7 @@ def _show_report(limits: UploadLimits) -> None:
             st.warning(f"**{name}** loaded, with notes:\n\n{report_markdown(report.problems)}")
         else:
             st.success(f"**{name}** loaded.")
+        _mapping_form(i, report, limits)
 
 
 def _show_layers() -> None:

@@ -5,7 +5,7 @@ Method
 Syria (Natural Earth 1:10m, ``basemap/syria.geojson``) is cut into the schematic blocks of
 ``zone_blocks.py``, each block = (outline ∩ Syria) − (earlier blocks), the last one being the
 remainder. ``HOLDINGS`` below says who held each block from which date, with the confidence
-and the FACTS.md source. For every snapshot date the blocks are dissolved by
+and the report behind it. For every snapshot date the blocks are dissolved by
 (controller, confidence) into one feature each, valid from that snapshot to the next.
 
 The blocks are made an edge-matched coverage and rounded to the 1e-5° grid (the precision
@@ -63,8 +63,9 @@ DENSIFY_DEG = 0.01
 
 SNAPSHOTS: tuple[date, ...] = tuple(date.fromisoformat(d) for d in (
     "2024-11-26", "2024-11-30", "2024-12-01", "2024-12-05", "2024-12-06", "2024-12-07",
-    "2024-12-08", "2024-12-09", "2024-12-11", "2024-12-15", "2025-01-29", "2025-04-12",
-    "2025-07-17", "2026-01-10", "2026-01-20", "2026-02-12",
+    "2024-12-08", "2024-12-09", "2024-12-11", "2024-12-20", "2025-01-29", "2025-04-12",
+    "2025-07-17", "2026-01-10", "2026-01-17", "2026-01-18", "2026-01-20", "2026-01-30",
+    "2026-02-12",
 ))
 
 #: Controller vocabulary (data contract) and the label used in feature names.
@@ -78,6 +79,7 @@ CONTROLLERS: dict[str, str] = {
     "druze_factions": "Druze factions",
     "us_sfa": "US forces and Syrian Free Army (SFA)",
     "israel": "Israel",
+    "shared_government_sdf": "Shared: government and SDF",
 }
 CONFIDENCES = ("high", "medium", "low")
 
@@ -111,50 +113,56 @@ def _h(block: str, since: str, controller: str, confidence: str, source: str,
     return Holding(block, date.fromisoformat(since), controller, confidence, source, note)
 
 
-BASE = "FACTS.md §5 (26 Nov 2024, stable since 2020)"
-DISSOLVE = "FACTS.md §4 (29 Jan 2025)"
+#: The snapshot of 26 Nov 2024 (stable since 2020): the control maps behind the research's
+#: snapshots (ISW/CTP, with Reuters, AP and SOHR of the same days).
+BASE = "ISW/CTP control maps, 26 Nov 2024"
+DISSOLVE = "Reuters 29 Jan 2025"
 START = "2024-11-26"
 MERGE = "2025-01-29"
+OFFENSIVES = "Wikipedia: 2024 Syrian opposition offensives (secondary)"
+NE_OFFENSIVE = "Wikipedia: 2026 northeastern Syria offensive (secondary)"
+SHARED = "shared_government_sdf"
 
-#: The control table. Confidence never exceeds the FACTS.md rating; outlines are schematic,
-#: so most entries are medium at best.
+#: The control table. Confidence never exceeds the rating of the report behind it; outlines
+#: are schematic, so most entries are medium at best.
 HOLDINGS: tuple[Holding, ...] = (
     # --- South-west: Israeli buffer zone, Quneitra, Daraa, Suwayda ---
     _h("buffer_hermon", START, "assad_government", "medium", BASE,
        "UNDOF area of separation, Syrian civil administration; strip width schematic"),
     _h("buffer_hermon", "2024-12-08", "israel", "medium",
-       "FACTS.md §4 (8 Dec 2024); FACTS.md §5 (8 Dec 2024)",
+       "IRNA (reporting 8 Dec 2024); IFP News (reporting 8 Dec 2024)",
        "buffer zone and Syrian side of Mount Hermon; depth of the Israeli advance schematic"),
     _h("quneitra", START, "assad_government", "medium", BASE,
        "east of the UNDOF area of separation; schematic"),
-    _h("quneitra", "2024-12-08", "southern_factions", "low", "FACTS.md §5 (8 Dec 2024)",
-       "Quneitra east of the Israeli-held strip; only §5 mentions it, no date of its own"),
+    _h("quneitra", "2024-12-08", "southern_factions", "low", "ISW/CTP control maps, 8 Dec 2024",
+       "Quneitra east of the Israeli-held strip; only the 8 Dec snapshot mentions it, no dated "
+       "report of its own"),
     _h("quneitra", MERGE, "transitional_government", "medium", DISSOLVE,
        "southern factions dissolve into the state; integration was gradual"),
     _h("daraa", START, "assad_government", "low", BASE,
        "government control only nominal (2018 reconciliation deals with local factions)"),
-    _h("daraa", "2024-12-07", "southern_factions", "medium", "FACTS.md §4 (7 Dec 2024)",
+    _h("daraa", "2024-12-07", "southern_factions", "medium", "Shafaq News 7 Dec 2024",
        "Daraa city, over 90% of the governorate and Nasib crossing taken"),
     _h("daraa", MERGE, "transitional_government", "medium", DISSOLVE,
        "southern factions dissolve into the state; integration was gradual"),
     _h("suwayda", START, "assad_government", "low", BASE, "government control only nominal"),
-    _h("suwayda", "2024-12-07", "druze_factions", "medium", "FACTS.md §4 (7 Dec 2024)",
+    _h("suwayda", "2024-12-07", "druze_factions", "medium", "Reuters 7 Dec 2024",
        "Suwayda taken by local Druze factions"),
-    _h("suwayda", MERGE, "transitional_government", "low", f"{DISSOLVE}; FACTS.md §5 (end of 2025)",
+    _h("suwayda", MERGE, "transitional_government", "low", DISSOLVE,
        "government authority nominal; Druze factions kept local security"),
-    _h("suwayda", "2025-07-17", "druze_factions", "medium", "FACTS.md §4 (13-19 Jul 2025)",
+    _h("suwayda", "2025-07-17", "druze_factions", "medium",
+       "TRT World (reporting 13–19 Jul 2025); New Indian Express 17 Jul 2025",
        "government forces withdraw 16-17 Jul 2025; Druze factions hold security"),
     # --- Desert: al-Tanf, Palmyra ---
-    _h("tanf", START, "us_sfa", "low", "FACTS.md §2 (al-Tanf, L); FACTS.md §5 (26 Nov 2024)",
+    _h("tanf", START, "us_sfa", "low", BASE,
        "geodesic 55-km circle; its centre (the garrison) is known to ±10 km only"),
-    _h("tanf", "2026-02-12", "transitional_government", "high", "FACTS.md §4 (11-12 Feb 2026)",
-       "the US hands al-Tanf to the government"),
+    _h("tanf", "2026-02-12", "transitional_government", "high",
+       "Reuters 12 Feb 2026; Devdiscourse 12 Feb 2026", "the US hands al-Tanf to the government"),
     _h("palmyra", START, "assad_government", "medium", BASE, "Homs desert, schematic"),
-    _h("palmyra", "2024-12-07", "us_sfa", "low",
-       "FACTS.md §4 (7 Dec 2024); FACTS.md §5 (8 Dec 2024, L)",
+    _h("palmyra", "2024-12-07", "us_sfa", "low", "Reuters 7 Dec 2024",
        "SFA takes Palmyra; the extent of the corridor from al-Tanf is a guess"),
     _h("palmyra", MERGE, "transitional_government", "low", DISSOLVE,
-       "assumed to follow the factions' dissolution; hand-over date not in FACTS.md"),
+       "assumed to follow the factions' dissolution; hand-over date not reported"),
     # --- Aleppo and the north-west ---
     _h("idlib_core", START, "hts_led", "medium", BASE,
        "Greater Idlib (HTS and allies); line along Jabal al-Zawiya and west of Saraqib"),
@@ -162,20 +170,20 @@ HOLDINGS: tuple[Holding, ...] = (
        "HTS dissolves into the state"),
     _h("idlib_expansion", START, "assad_government", "medium", BASE, "schematic"),
     _h("idlib_expansion", "2024-11-30", "hts_led", "medium",
-       "FACTS.md §4 (27-30 Nov 2024); FACTS.md §5 (30 Nov 2024)",
+       f"Anadolu (anews) 30 Nov 2024; {OFFENSIVES}",
        "all of Idlib governorate down to Morek (~35.37 N); the Ghab plain stays government"),
     _h("idlib_expansion", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     _h("aleppo", START, "assad_government", "medium", BASE, "schematic"),
-    _h("aleppo", "2024-11-30", "hts_led", "medium",
-       "FACTS.md §4 (29-30 Nov 2024); FACTS.md §5 (30 Nov 2024)",
+    _h("aleppo", "2024-11-30", "hts_led", "medium", f"Anadolu (anews) 30 Nov 2024; {OFFENSIVES}",
        "most of Aleppo and its airport fall; Kurdish districts excluded"),
     _h("aleppo", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     _h("sheikh_maqsoud", START, "sdf", "medium", BASE,
        "Kurdish districts of Aleppo; block size schematic (a few km)"),
     _h("sheikh_maqsoud", "2026-01-10", "transitional_government", "high",
-       "FACTS.md §4 (6-10 Jan 2026)", "government takes Sheikh Maqsoud"),
+       "Hürriyet Daily News (reporting 6–10 Jan 2026); Al-Ahed News (reporting 6–10 Jan 2026)",
+       "government takes Sheikh Maqsoud"),
     _h("afrin", START, "sna", "medium", BASE,
        "boundaries with Greater Idlib and the Tell Rifaat pocket schematic"),
     _h("afrin", MERGE, "transitional_government", "medium", DISSOLVE,
@@ -185,122 +193,136 @@ HOLDINGS: tuple[Holding, ...] = (
     _h("azaz_bab_jarablus", MERGE, "transitional_government", "medium", DISSOLVE,
        "SNA dissolves into the state"),
     _h("tadef", START, "assad_government", "medium", BASE, "just south of al-Bab"),
-    _h("tadef", "2024-11-30", "sna", "medium", "FACTS.md §4 (30 Nov 2024)",
+    _h("tadef", "2024-11-30", "sna", "medium", "Anadolu (anews) 30 Nov 2024",
        "SNA's Dawn of Freedom takes Tadef"),
     _h("tadef", MERGE, "transitional_government", "medium", DISSOLVE,
        "SNA dissolves into the state"),
     _h("tell_rifaat", START, "sdf", "medium", BASE, "schematic"),
-    _h("tell_rifaat", "2024-12-01", "sna", "medium", "FACTS.md §4 (1 Dec 2024)",
-       "SNA takes Tell Rifaat"),
+    _h("tell_rifaat", "2024-12-01", "sna", "medium",
+       "TRT World 1 Dec 2024; Anadolu (anews) 1 Dec 2024", "SNA takes Tell Rifaat"),
     _h("tell_rifaat", MERGE, "transitional_government", "medium", DISSOLVE,
        "SNA dissolves into the state"),
     _h("kuweires", START, "assad_government", "medium", BASE, "schematic"),
-    _h("kuweires", "2024-12-01", "sna", "medium", "FACTS.md §4 (1 Dec 2024)",
-       "SNA takes al-Safira, Khanasir and Kuweires (Kuweires itself rated L in FACTS.md §1)"),
+    _h("kuweires", "2024-12-01", "sna", "medium",
+       "TRT World 1 Dec 2024; Anadolu (anews) 1 Dec 2024",
+       "SNA takes al-Safira, Khanasir and Kuweires"),
     _h("kuweires", MERGE, "transitional_government", "medium", DISSOLVE,
        "SNA dissolves into the state"),
     _h("manbij", START, "sdf", "medium", BASE,
        "bounded by the Sajur and the Euphrates; schematic"),
-    _h("manbij", "2024-12-09", "sna", "medium", "FACTS.md §4 (9 Dec 2024)", "SNA takes Manbij"),
+    _h("manbij", "2024-12-09", "sna", "medium",
+       "Hürriyet Daily News 8 Dec 2024; Shafaq News 9 Dec 2024; Wikipedia: Manbij offensive "
+       "(2024) (secondary)", "about 80% SNA on 8 Dec; SNA takes Manbij on 9 Dec"),
     _h("manbij", MERGE, "transitional_government", "medium", DISSOLVE,
        "SNA dissolves into the state"),
     _h("tishrin_dam", START, "sdf", "medium", BASE, "small schematic block around the dam"),
-    _h("tishrin_dam", "2025-04-12", "transitional_government", "medium",
-       "FACTS.md §4 (12 Apr 2025)",
-       "government forces enter the dam under the SDF deal; fighting there since 23 Dec 2024"),
+    _h("tishrin_dam", "2025-04-12", SHARED, "medium",
+       "SANA 12 Apr 2025; Middle East Eye 12 Apr 2025",
+       "government forces enter the dam under the SDF deal: a joint force, the dam left under "
+       "Kurdish civil administration (shared); fighting there since 23 Dec 2024"),
     _h("deir_hafer", START, "assad_government", "medium", BASE, "schematic"),
-    _h("deir_hafer", "2024-12-08", "sdf", "low", "FACTS.md §5 (15 Dec 2024: L on when)",
+    _h("deir_hafer", "2024-12-08", "sdf", "low", "ISW/CTP control maps, 15 Dec 2024",
        "SDF-held by 15 Dec; the date it was taken is not known"),
-    _h("deir_hafer", "2026-01-20", "transitional_government", "medium",
-       "FACTS.md §4 (13-20 Jan 2026)", "government takes Deir Hafer and Maskanah"),
+    _h("deir_hafer", "2026-01-17", "transitional_government", "high",
+       "Enab Baladi/Etana brief 17 Jan 2026",
+       "after an order on 16 Jan the government takes Deir Hafer and Maskanah within a day"),
     # --- Centre: Hama, Homs, Damascus, the coast, the desert ---
     _h("north_hama", START, "assad_government", "medium", BASE, "schematic"),
     _h("north_hama", "2024-12-05", "hts_led", "medium",
-       "Reuters 5 Dec 2024 via FACTS.md §4 (Hama); FACTS.md §5 (5 Dec 2024)",
+       "Reuters 5 Dec 2024; ISW/CTP control maps, 5 Dec 2024",
        "front about 10-15 km south of Hama, north of Rastan; drawn at ~35.02 N"),
     _h("north_hama", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     _h("salamiyah", START, "assad_government", "medium", BASE, "schematic"),
-    _h("salamiyah", "2024-12-06", "hts_led", "low", "FACTS.md §5 (5 and 8 Dec 2024)",
+    _h("salamiyah", "2024-12-06", "hts_led", "low", "ISW/CTP control maps, 5 and 8 Dec 2024",
        "government on 5 Dec, MOC by 8 Dec; the day it changed hands is a guess"),
     _h("salamiyah", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     _h("rastan", START, "assad_government", "medium", BASE, "schematic"),
-    _h("rastan", "2024-12-06", "hts_led", "medium", "FACTS.md §4 (6 Dec 2024)",
+    _h("rastan", "2024-12-06", "hts_led", "medium", "TRT World 6 Dec 2024",
        "Rastan and Talbiseh taken"),
     _h("rastan", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     _h("homs", START, "assad_government", "medium", BASE, "schematic"),
-    _h("homs", "2024-12-08", "hts_led", "medium", "FACTS.md §4 (7-8 Dec 2024)",
+    _h("homs", "2024-12-08", "hts_led", "medium", "Reuters 8 Dec 2024",
        "Homs falls overnight 7-8 Dec"),
     _h("homs", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     _h("damascus", START, "assad_government", "medium", BASE, "schematic"),
-    _h("damascus", "2024-12-08", "hts_led", "medium", "FACTS.md §4 (8 Dec 2024)",
+    _h("damascus", "2024-12-08", "hts_led", "medium",
+       "ISW/CTP control maps, 8 Dec 2024; Sputnik 16 Dec 2024 (Assad's statement)",
        "Damascus falls; Qalamoun and the M5 with it"),
     _h("damascus", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     _h("coast", START, "assad_government", "medium", BASE,
        "east edge along the coastal range, schematic"),
-    _h("coast", "2024-12-08", "assad_government", "medium",
-       "FACTS.md §4 (8-9 Dec 2024); FACTS.md §5 (8 Dec 2024)",
-       "the coast 'being taken over' on the evening of 8 Dec; drawn as government that day"),
-    _h("coast", "2024-12-09", "hts_led", "medium", "FACTS.md §4 (8-9 Dec 2024)",
-       "rebels move into Jableh, Latakia and Tartus on 8-9 Dec; drawn from 9 Dec"),
+    _h("coast", "2024-12-08", "hts_led", "medium", "TASS 9 Dec 2024",
+       "the opposition controls Latakia province, Tartus and Jableh from 8 Dec, avoiding the "
+       "Russian bases"),
     _h("coast", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state; coastal insurgency 6-10 Mar 2025"),
     _h("rest", START, "assad_government", "medium", BASE,
        "central desert (Homs, Hama, Raqqa and Deir ez-Zor badia); ISIS active, holds no territory"),
-    _h("rest", "2024-12-08", "hts_led", "low", "FACTS.md §5 (8 and 15 Dec 2024)",
+    _h("rest", "2024-12-08", "hts_led", "low", "ISW/CTP control maps, 8 and 15 Dec 2024",
        "inferred: everything west of the Euphrates not held by others; no front line known"),
     _h("rest", MERGE, "transitional_government", "low", DISSOLVE,
        "nominal control of the desert; ISIS active"),
     # --- Euphrates south-west bank ---
     _h("deir_ez_zor_city", START, "assad_government", "medium", BASE, "south-west bank"),
-    _h("deir_ez_zor_city", "2024-12-06", "sdf", "medium", "FACTS.md §4 (6 Dec 2024)",
+    _h("deir_ez_zor_city", "2024-12-06", "sdf", "medium", "Kurdpress 6 Dec 2024",
        "army withdraws, SDF moves in"),
-    _h("deir_ez_zor_city", "2024-12-11", "hts_led", "medium", "FACTS.md §4 (11 Dec 2024)",
+    _h("deir_ez_zor_city", "2024-12-11", "hts_led", "medium", "Vestnik Kavkaza 11 Dec 2024",
        "MOC takes Deir ez-Zor city (west bank) from the SDF"),
     _h("deir_ez_zor_city", MERGE, "transitional_government", "medium", DISSOLVE,
        "HTS dissolves into the state"),
     *(h for town in ("mayadin", "albu_kamal") for h in (
         _h(town, START, "assad_government", "medium", BASE, "south-west bank"),
-        _h(town, "2024-12-06", "sdf", "medium", "FACTS.md §4 (6 Dec 2024)",
+        _h(town, "2024-12-06", "sdf", "medium", "Kurdpress 6 Dec 2024",
            "army withdraws, SDF moves in"),
-        _h(town, "2024-12-11", "hts_led", "low", "FACTS.md §5 (15 Dec 2024: unclear, L)",
-           "who held it after the SDF entered is unclear; drawn with Deir ez-Zor city"),
-        _h(town, MERGE, "transitional_government", "low", f"{DISSOLVE}; FACTS.md §5 (end of 2025)",
-           "government by end of 2025; the date it took over is not known"),
+        _h(town, "2024-12-11", "sdf", "low", "ISW/CTP control maps, 15 Dec 2024",
+           "unclear after the MOC took Deir ez-Zor city; drawn SDF until the hand-over"),
+        _h(town, "2024-12-20", "hts_led", "medium", "TRT World (reporting about 20 Dec 2024)",
+           "returned from the SDF to the new authorities by about 20 Dec"),
+        _h(town, MERGE, "transitional_government", "medium", DISSOLVE,
+           "HTS dissolves into the state"),
     )),
     # --- North-east ---
     _h("tabqa", START, "sdf", "medium", BASE, "south bank around Tabqa, schematic"),
-    _h("tabqa", "2026-01-20", "transitional_government", "medium", "FACTS.md §4 (13-20 Jan 2026)",
-       "government takes Tabqa; ceasefires 18 and 20 Jan"),
+    _h("tabqa", "2026-01-18", "transitional_government", "medium",
+       "SANA 18 Jan 2026; AFP via Taipei Times 18 Jan 2026",
+       "the army controls Tabqa (high on the town; the line is schematic)"),
     _h("raqqa", START, "sdf", "medium", BASE, "Raqqa, Ain Issa, Sarrin, the lake; schematic"),
-    _h("raqqa", "2026-01-20", "transitional_government", "medium",
-       "FACTS.md §4 (13-20 Jan 2026)", "government takes Raqqa; extent around it schematic"),
+    _h("raqqa", "2026-01-18", "transitional_government", "medium",
+       f"MEED (reporting 18 Jan 2026); {NE_OFFENSIVE}",
+       "the army enters Raqqa city; extent around it schematic"),
     _h("deir_ez_zor_east", START, "sdf", "medium", BASE,
        "the river line is drawn a few km onto this bank near the towns; schematic"),
-    _h("deir_ez_zor_east", "2026-01-20", "transitional_government", "medium",
-       "FACTS.md §4 (13-20 Jan 2026)", "government takes the Deir ez-Zor east bank"),
+    _h("deir_ez_zor_east", "2026-01-20", "transitional_government", "medium", NE_OFFENSIVE,
+       "the Deir ez-Zor east bank taken 18-20 Jan; ceasefires 18 and 20 Jan"),
     _h("peace_spring", START, "sna", "medium", BASE,
        "about 30 km deep; Ain Issa and Tell Tamr outside it"),
     _h("peace_spring", MERGE, "transitional_government", "medium", DISSOLVE,
        "SNA dissolves into the state"),
     _h("kobani", START, "sdf", "medium", BASE, "Kobani and surroundings; extent schematic"),
-    _h("kobani", "2026-01-20", "sdf", "low", "FACTS.md §5 (mid-Feb 2026, M-L)",
+    _h("kobani", "2026-01-20", "sdf", "low", "ISW/CTP control maps, mid-Feb 2026",
        "SDF reduced to a Kobani pocket; its extent is a guess (~20-30 km)"),
     _h("hasakah_gov", START, "sdf", "medium", BASE, "governorate boundary schematic"),
-    _h("hasakah_gov", "2026-01-20", "sdf", "low", "FACTS.md §5 (mid-Feb 2026, M-L)",
-       "SDF keeps 'part of' Hasakah governorate; which part (south: Shaddadi, al-Hol) unclear"),
+    _h("hasakah_gov", "2026-01-20", "sdf", "low",
+       f"{NE_OFFENSIVE}; ISW/CTP control maps, mid-Feb 2026",
+       "SDF keeps 'part of' Hasakah governorate under the 20 Jan ceasefire; which part "
+       "(south: Shaddadi, al-Hol) unclear"),
     *(h for enclave, town in (("qamishli_enclave", "Qamishli"), ("hasakah_enclave", "Hasakah"))
       for h in (
         _h(enclave, START, "assad_government", "medium", BASE,
            f"government enclave in {town}; size schematic (a few km)"),
         _h(enclave, "2024-12-07", "sdf", "medium" if town == "Qamishli" else "low",
-           "FACTS.md §4 (7 Dec 2024); FACTS.md §1 (Qamishli airport)",
+           "Reuters 7 Dec 2024",
            "SDF takes Qamishli airport" if town == "Qamishli"
-           else "assumed to go with Qamishli; FACTS.md names only the airport"),
+           else "assumed to go with Qamishli; only the Qamishli airport is reported"),
+        _h(enclave, "2026-01-30", SHARED, "medium", "Shafaq News 30 Jan 2026",
+           f"Interior Ministry forces deploy into {town} under the comprehensive government–SDF "
+           "agreement (shared; implementation gradual)"
+           + ("; the airport is run jointly" if town == "Qamishli" else "")),
     )),
 )
 
@@ -424,28 +446,36 @@ def holder(block_id: str, day: date) -> Holding | None:
 
 
 def snapshot_features(blocks: dict[str, BaseGeometry], index: int) -> list[dict[str, Any]]:
-    """Dissolve the blocks held on snapshot ``index`` into one feature per holder+confidence."""
+    """Dissolve the blocks held on snapshot ``index`` into one feature per change behind them.
+
+    Blocks are merged when they share holder, confidence, the day they changed hands and
+    the report of that change, so each zone cites exactly the reports that shaped it (a
+    briefer asking who held a town reads that town's report, not a whole front's).
+    """
     day = SNAPSHOTS[index]
     valid_to = SNAPSHOTS[index + 1].isoformat() if index + 1 < len(SNAPSHOTS) else None
-    groups: dict[tuple[str, str], list[tuple[str, Holding]]] = {}
+    groups: dict[tuple[str, str, date, str], list[tuple[str, Holding]]] = {}
     for block_id in blocks:
         h = holder(block_id, day)
         assert h is not None  # check_table guarantees it
-        groups.setdefault((h.controller, h.confidence), []).append((block_id, h))
+        groups.setdefault((h.controller, h.confidence, h.since, h.source), []).append(
+            (block_id, h))
     features = []
-    for (controller, confidence), members in sorted(groups.items()):
+    counts: dict[tuple[str, str], int] = {}
+    for (controller, confidence, since, source), members in sorted(groups.items()):
+        n = counts[(controller, confidence)] = counts.get((controller, confidence), 0) + 1
         geom = shapely.coverage_union_all([blocks[b] for b, _ in members])
         features.append({
             "type": "Feature",
             "properties": {
-                "id": f"cz-{day.isoformat()}-{controller}-{confidence}",
-                "name": f"{CONTROLLERS[controller]}, from {day.day} {day:%b %Y}"
+                "id": f"cz-{day.isoformat()}-{controller}-{confidence}-{n}",
+                "name": f"{CONTROLLERS[controller]}, since {since.day} {since:%b %Y}"
                         f" ({confidence} confidence)",
                 "valid_from": day.isoformat(),
                 "valid_to": valid_to,
                 "controller": controller,
-                "source": "; ".join(dict.fromkeys(
-                    item for _, h in members for item in h.source.split("; "))),
+                "held_since": since.isoformat(),
+                "source": source,
                 "confidence": confidence,
                 "notes": _notes(members),
                 "approximate": True,

@@ -6,6 +6,7 @@ Owns
     ``exposure``   how much of a route runs through each controller's zone
     ``measures``   the analyst's measures over the loaded layers (stats, rings, diffs)
     ``overlays``   analysis results as overlays (range rings, change layers) for any renderer
+    ``who``        who held a place on a date: controller, since, until, source, confidence
 
 Numbers here are geodesic (:mod:`layers.geo.geodesy`), computed on the as-of
 view of :mod:`layers.core`; nothing here draws.

@@ -3,6 +3,8 @@
 Example::
 
     python -m layers export --date 2024-12-08 --format pdf --out syria_2024-12-08.pdf
+    python -m layers export --date 2024-12-08 --compare 2024-11-26 --layout a4-landscape \
+        --grid mgrs --title "Coast — {date}" --overlay arrows.geojson --out pair.png
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import argparse
 import time
 from pathlib import Path
 
-from layers.cli.view_args import add_view_arguments, load_view
+from layers.cli.view_args import add_view_arguments, compare_day, layout_from_args, load_view
 from layers.core.timeline import parse_date
 from layers.errors import ExportError
-from layers.export.files import FORMATS, export_file, format_for, shown_layers
+from layers.export.files import FORMATS, STATIC_FORMATS, export_file, format_for, shown_layers
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -50,9 +52,15 @@ def run(args: argparse.Namespace) -> int:
     if args.dpi < 30 or args.dpi > 1200:
         args.parser.error(f"--dpi {args.dpi} is outside 30..1200")
     fmt = format_for(args.out, args.fmt)
+    if args.compare and fmt not in STATIC_FORMATS:
+        args.parser.error(f"--compare makes a side-by-side page: write png, pdf or svg, "
+                          f"not {fmt}")
+    layout = layout_from_args(args)
+    compare = compare_day(args)
     loaded, view = load_view(args, day)
     started = time.perf_counter()
-    options = {"dpi": args.dpi, "handling": args.handling}
+    options = {"dpi": args.dpi, "handling": args.handling, "layout": layout,
+               "compare": compare}
     path = export_file(loaded, view, args.out, fmt, **options)
     seconds = time.perf_counter() - started
     counts = ", ".join(f"{spec.id} {len(frame)}" for spec, frame in shown_layers(loaded, view))

@@ -23,6 +23,8 @@ COMMANDS = {
     "diff": "layers.cli.diff",
     "export": "layers.cli.export",
     "pack": "layers.cli.pack",
+    "who": "layers.cli.who",
+    "store": "layers.cli.store",
 }
 
 

@@ -3,6 +3,8 @@
 Example::
 
     python -m layers pack --dates 2024-11-26,2024-12-01,2024-12-08,2024-12-15 --out pack.pdf
+    python -m layers pack --dates 2024-11-26,2024-12-08,2025-01-29 --layout a4-portrait \
+        --title "Russian footprint — {date}" --out pack.pdf
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
-from layers.cli.view_args import add_view_arguments, load_view
+from layers.cli.view_args import add_view_arguments, compare_day, layout_from_args, load_view
 from layers.export.pack import GIF_DPI, GIF_FRAME_MS, PACK_FORMATS, parse_dates, write_pack
 
 
@@ -42,9 +44,10 @@ def run(args: argparse.Namespace) -> int:
     if args.frame_ms < 20 or args.dpi < 30 or args.dpi > 600:
         args.parser.error("--frame-ms must be at least 20 and --dpi within 30..600")
     days = parse_dates([d.strip() for d in args.dates.split(",") if d.strip()])
+    layout = layout_from_args(args)
     loaded, view = load_view(args, days[0])
     started = time.perf_counter()
-    options = {"handling": args.handling}
+    options = {"handling": args.handling, "layout": layout, "compare": compare_day(args)}
     if suffix == "gif":
         options.update(dpi=args.dpi, frame_ms=args.frame_ms)
     count = write_pack(loaded, view, days, args.out, **options)

@@ -1,4 +1,10 @@
-"""``python -m layers validate [--kind KIND] PATH...``: check files against the contract."""
+"""``python -m layers validate [--kind KIND] [--column ROLE=NAME] PATH...``: check files.
+
+Any file the app accepts: GeoJSON, Esri JSON, KML/KMZ, GeoPackage, a Shapefile
+(``x.shp`` with its ``.shx``/``.dbf``/``.prj`` beside it, or zipped), GPX, CSV and
+XLSX tables of points. ``--column lat=Y --column date=Day`` corrects the columns
+a table is read with, as the upload panel's mapping does.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +25,17 @@ _STEM_KINDS = {"installations": "installations", "routes": "routes",
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     """Register the sub-command."""
-    p = sub.add_parser(name, help="validate GeoJSON layers against the data contract",
+    p = sub.add_parser(name, help="validate layer files (GeoJSON, KML, GPX, CSV, XLSX, ...) "
+                       "against the data contract",
                        description="Exit 0 when every file is valid (warnings printed), 1 when "
                        "any is invalid, 2 on a usage error.")
     p.add_argument("--kind", choices=KINDS, help="validation profile (default: from the "
                    "catalog entry or the file name, else generic)")
     p.add_argument("--repair", action="store_true",
                    help="repair invalid geometries with a warning instead of refusing them")
+    p.add_argument("--column", action="append", default=[], metavar="ROLE=NAME",
+                   help="read column NAME as ROLE (lat, lon, date, end, id, name, "
+                   "time_precision, geo_precision); repeatable")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(func=run)
 
@@ -46,12 +56,17 @@ def _infer_kind(path: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     """Validate each path; print a report per file."""
     status = 0
+    columns = dict(item.split("=", 1) for item in args.column if "=" in item)
+    if len(columns) != len(args.column):
+        print("--column takes ROLE=NAME, e.g. --column lat=Y", file=sys.stderr)
+        return 2
     for raw in args.paths:
         path = Path(raw)
         kind = args.kind or _infer_kind(path)
         coverage = syria_outline() if kind == "control_zones" else None
         try:
-            frame = load_layer(path, kind, coverage=coverage, repair=args.repair)
+            frame = load_layer(path, kind, coverage=coverage, repair=args.repair,
+                               columns=columns)
         except LayerValidationError as exc:
             status = 1
             print(f"INVALID {path} ({kind}): {len(exc.errors)} error(s)")

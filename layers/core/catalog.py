@@ -17,7 +17,8 @@ from layers.errors import CatalogError, UnknownLayerError
 #: Folder holding the project's own data, unless ``BRIEFING_GEODATA`` says otherwise.
 DEFAULT_GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 
-KINDS = ("installations", "routes", "control_zones", "events", "places", "generic")
+KINDS = ("installations", "routes", "control_zones", "events", "places", "generic",
+         "annotations")
 GEOMETRIES = ("point", "line", "polygon", "mixed")
 
 

@@ -15,14 +15,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.core.tiling import check_zone_tiling
 from layers.core.vocab import CONFIDENCE, CONTRACT, KIND_GEOMETRIES, KIND_VOCAB
-from layers.geo.coordcheck import DEFAULT_REGION, guess_projected_crs, looks_swapped
-from layers.geo.geodesy import geodesic_area_km2
+from layers.geo.coordcheck import (
+    DEFAULT_REGION,
+    guess_projected_crs,
+    in_degree_range,
+    looks_swapped,
+)
 from layers.problems import Problem
-
-#: Overlap or gap smaller than this (km²) is rounding noise, not a data error.
-AREA_TOLERANCE_KM2 = 0.05
-GAP_TOLERANCE_KM2 = 1.0
 
 Rule = Callable[[gpd.GeoDataFrame, str, str, list[Problem]], None]
 
@@ -56,6 +57,9 @@ def validate_frame(frame: gpd.GeoDataFrame, kind: str, label: str, *,
         The frame with ``valid_from``/``valid_to`` parsed to datetime64 (and
         geometries repaired if asked), and every problem found.
     """
+    if kind == "annotations":  # an analyst's marks: a contract of their own
+        from layers.core.annotation_rules import validate_annotations
+        return validate_annotations(frame, label, region=region, repair=repair)
     problems: list[Problem] = []
     if frame.empty:
         problems.append(Problem(label, "", "has no features.", "Add at least one feature.",
@@ -104,7 +108,9 @@ def _check_coordinates(frame: gpd.GeoDataFrame, label: str, problems: list[Probl
             "GeoJSON positions are [longitude, latitude]: swap the two numbers.",
             rule="latlon-swapped"))
         return False
-    bad = (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    bad = ~in_degree_range(xy)
+    if not bad.any():
+        _clamp_edges(frame, xy, label, problems)
     if bad.any():
         x, y = xy[bad][0]
         problems.append(Problem(label, "", f"has coordinates outside longitude ±180 / latitude "
@@ -112,6 +118,22 @@ def _check_coordinates(frame: gpd.GeoDataFrame, label: str, problems: list[Probl
                                 rule="coordinates-out-of-range"))
         return False
     return True
+
+
+def _clamp_edges(frame: gpd.GeoDataFrame, xy: np.ndarray, label: str,
+                 problems: list[Problem]) -> None:
+    """Vertices a hair past ±180/±90 (rounding in the source) moved onto the edge, with a word."""
+    over = (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    if not over.any():
+        return
+    excess = float(np.max(np.maximum(np.abs(xy[over, 0]) - 180, np.abs(xy[over, 1]) - 90)))
+    column = frame.geometry.name
+    frame[column] = shapely.transform(frame.geometry.values, lambda c: np.clip(
+        c, [-180.0, -90.0], [180.0, 90.0]))
+    problems.append(Problem(label, "", f"has {int(over.sum()):,} vertices up to {excess:.7f}° "
+                            "beyond longitude ±180 / latitude ±90 (rounding in the tool that "
+                            "made the file); they were moved onto the edge.",
+                            severity="warning", rule="coordinates-at-edge"))
 
 
 def _missing(frame: gpd.GeoDataFrame, column: str) -> np.ndarray:
@@ -203,8 +225,7 @@ def _parse_dates(frame: gpd.GeoDataFrame, kind: str, label: str,
         if column not in frame.columns:
             frame[column] = pd.NaT
             continue
-        text = pd.Series([None if _is_missing(v) else str(v).strip() for v in frame[column]],
-                         index=frame.index, dtype=object)
+        text = _as_text(frame[column])
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         bad = (text.notna() & text.ne("") & parsed.isna()).to_numpy()
         for i in np.flatnonzero(bad):
@@ -224,8 +245,15 @@ def _parse_dates(frame: gpd.GeoDataFrame, kind: str, label: str,
     return frame
 
 
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells as stripped text, None where missing; whole columns at once (250,000 rows)."""
+    raw = values.astype(object)
+    missing = raw.isna().to_numpy()
+    if missing.all():  # an all-empty column has no text for the .str accessor to work on
+        return pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    text = raw.map(str, na_action="ignore").str.strip().astype(object)
+    text[missing] = None
+    return text
 
 
 def _date_fix(value: str, column: str) -> str:
@@ -293,77 +321,3 @@ def _check_validity(frame: gpd.GeoDataFrame, label: str, problems: list[Problem]
         fixed[invalid] = shapely.make_valid(geoms[invalid])
         frame = frame.set_geometry(fixed)
     return frame
-
-
-def check_zone_tiling(frame: gpd.GeoDataFrame, label: str, problems: list[Problem], *,
-                      coverage: shapely.Geometry | None = None) -> None:
-    """On each date where zones change: no two controllers overlap, and no gap in ``coverage``.
-
-    Checking only the change dates is enough: between two of them the set of
-    valid features, hence the map, is the same.
-
-    A file of a hundred snapshots of thousands of vertices is checked in
-    seconds, not minutes: when a date's zones form a valid polygon coverage
-    (GEOS's coverage validator: no overlaps, shared edges that match), their
-    union is a cheap coverage union and only the gap is left to measure. Other
-    dates take the exact path: overlaps between features of different
-    controllers found with a spatial index and measured where interiors meet.
-    """
-    from layers.core.timeline import as_of, change_dates
-
-    seen: set[frozenset[str]] = set()
-    for day in change_dates([frame]) or [dt.date.today()]:
-        today = as_of(frame, day)
-        key = frozenset(today["id"])
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        geoms = today.geometry.values
-        controllers = today["controller"].astype(str).to_numpy()
-        if _is_coverage(geoms):
-            union = shapely.coverage_union_all(geoms)
-        else:
-            _report_overlaps(geoms, controllers, day, label, problems)
-            union = shapely.union_all(geoms)
-        if coverage is not None:
-            gap = geodesic_area_km2(coverage.difference(union))
-            if gap > GAP_TOLERANCE_KM2:
-                problems.append(Problem(label, "", f"on {day:%Y-%m-%d} the zones leave "
-                                        f"{gap:,.1f} km² of the country unassigned.",
-                                        "Extend a zone to cover the gap (zones must tile the "
-                                        "country on every date).", rule="zone-gap"))
-
-
-def _is_coverage(geoms: np.ndarray) -> bool:
-    """True when the polygons tile without overlaps and with matching shared edges.
-
-    False says only that the fast path does not apply (edges that do not share
-    vertices are enough), not that anything is wrong.
-    """
-    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))  # Polygon, MultiPolygon
-    return bool(polygonal.all()) and bool(shapely.coverage_is_valid(geoms))
-
-
-def _report_overlaps(geoms: np.ndarray, controllers: np.ndarray, day: dt.date, label: str,
-                     problems: list[Problem]) -> None:
-    """Overlaps between controllers on ``day``, one problem per pair of controllers.
-
-    Candidate pairs come from an STRtree; only those of different controllers
-    whose interiors meet (DE-9IM ``2********``) are intersected and measured.
-    """
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    keep = (left < right) & (controllers[left] != controllers[right])
-    left, right = left[keep], right[keep]
-    inside = shapely.relate_pattern(geoms[left], geoms[right], "2********")
-    pieces: dict[tuple[str, str], list[shapely.Geometry]] = {}
-    for i, j in zip(left[inside], right[inside], strict=True):
-        pair = tuple(sorted((controllers[i], controllers[j])))
-        pieces.setdefault(pair, []).append(shapely.intersection(geoms[i], geoms[j]))
-    for (a, b), parts in sorted(pieces.items()):
-        area = geodesic_area_km2(shapely.union_all(parts))
-        if area > AREA_TOLERANCE_KM2:
-            problems.append(Problem(label, "", f"on {day:%Y-%m-%d} zones of {a} and {b} "
-                                    f"overlap by {area:,.1f} km².",
-                                    "A place has one controller on a given day: trim one "
-                                    "zone or fix their valid_from/valid_to.",
-                                    rule="zone-overlap"))

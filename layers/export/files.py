@@ -26,6 +26,7 @@ import json
 import os
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -108,15 +109,19 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     return name
 
 
-def file_name(loaded: LoadedLayers, view: MapView, fmt: str) -> str:
+def file_name(loaded: LoadedLayers, view: MapView, fmt: str, *,
+              compare: dt.date | None = None) -> str:
     """A download name such as ``russia-s-military-footprint-in-syria_2024-12-08.png``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", (view.title or loaded.catalog.title).lower()).strip("-")
-    return f"{slug[:60] or 'map'}_{view.day.isoformat()}{SUFFIXES[fmt]}"
+    title = (view.title or loaded.catalog.title).replace("{date}", "").replace("{known_on}", "")
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    dates = view.day.isoformat() + (f"_vs_{compare.isoformat()}" if compare else "")
+    return f"{slug[:60] or 'map'}_{dates}{SUFFIXES[fmt]}"
 
 
 def export_bytes(loaded: LoadedLayers, view: MapView, fmt: str, *,
                  handling: str | None = None, dpi: int = 300,
-                 made: dt.datetime | None = None) -> bytes:
+                 made: dt.datetime | None = None, layout: Any = None,
+                 compare: dt.date | None = None) -> bytes:
     """The export as bytes (for a download button).
 
     Parameters
@@ -129,16 +134,34 @@ def export_bytes(loaded: LoadedLayers, view: MapView, fmt: str, *,
         PNG resolution.
     made
         Time stamp written into the file; now (UTC) by default.
+    layout
+        A :class:`~layers.render.layout.Layout` for the print formats (preset,
+        frame, grid, texts); its handling line is used when ``handling`` is None.
+    compare
+        A second date for a side-by-side page (print formats only).
+
+    Raises
+    ------
+    ExportError
+        When ``compare`` is asked of a format that is not a printed page.
     """
     check_view(loaded, view)
     fmt = format_for("", fmt)
     made = made or dt.datetime.now(dt.UTC)
+    if compare is not None and fmt not in STATIC_FORMATS:
+        raise ExportError(f"a comparison of two dates is a printed page: use png, pdf or svg, "
+                          f"not {fmt}.")
+    if compare is not None:
+        check_view(loaded, replace(view, day=compare))
+    if handling is None and layout is not None:
+        handling = layout.texts.handling
     handling = handling if handling is not None else loaded.catalog.handling
     if fmt in STATIC_FORMATS:
         from layers.render.staticmap import render_static
 
         buf = io.BytesIO()
-        render_static(loaded, view, buf, fmt, dpi=dpi, handling=handling, made=made)
+        render_static(loaded, view, buf, fmt, dpi=dpi, handling=handling, made=made,
+                      layout=layout, compare=compare)
         return buf.getvalue()
     if fmt == "html":
         from layers.export.html import standalone_html

@@ -28,8 +28,10 @@ import geopandas as gpd
 from layers.core.catalog import LayerSpec, label_for
 from layers.core.loaded import LoadedLayers
 from layers.core.records import geojson_geometry, plain_properties
+from layers.core.sources import REFS_COLUMN, split_references
 from layers.core.timeline import change_dates
 from layers.core.view import MapView
+from layers.export.html_annotations import ANNOTATIONS_JS, annotation_layer_data
 from layers.render import escape as safe
 from layers.render.assets import leaflet_dir
 from layers.render.basemap_static import FOCUS, countries
@@ -111,6 +113,15 @@ def _leaflet_style(style: FeatureStyle) -> dict[str, Any]:
     return out
 
 
+def _numbered(source: str, refs: Any) -> list[str]:
+    """The feature's references, each as "[N] reference" when the catalog numbered them."""
+    items = split_references(source)
+    numbers = [n.strip() for n in str(refs or "").split(",") if n.strip()]
+    if len(numbers) != len(items):
+        return items
+    return [f"[{n}] {item}" for n, item in zip(numbers, items, strict=True)]
+
+
 def _feature(spec: LayerSpec, props: dict[str, Any], geom: Any) -> dict[str, Any]:
     by = spec.style.get("by")
     value = props.get(by) if by else None
@@ -124,7 +135,7 @@ def _feature(spec: LayerSpec, props: dict[str, Any], geom: Any) -> dict[str, Any
             "value": "" if value is None else str(value),
             "label": label_for(spec, value) if value is not None else "",
             "confidence": props.get("confidence"), "source": source,
-            "sources": [" ".join(s.split()) for s in source.split(";") if s.strip()],
+            "sources": _numbered(source, props.get(REFS_COLUMN)),
             "notes": notes if len(notes) <= _NOTE_CHARS else notes[:_NOTE_CHARS] + "…",
             "style": _leaflet_style(style), "radius": float(style.radius),
             "pointFill": point_fill_alpha(props.get("confidence")),
@@ -149,6 +160,9 @@ def page_data(loaded: LoadedLayers, view: MapView, *, handling: str) -> dict[str
     dates.add(view.day.isoformat())
     out_layers = []
     for spec, frame in layers:
+        if spec.kind == "annotations":  # marks keep their own look (annotations_draw.js)
+            out_layers.append(annotation_layer_data(spec, frame))
+            continue
         features = [_feature(spec, plain_properties(row), row.geometry)
                     for _, row in frame.iterrows()
                     if row.geometry is not None and not row.geometry.is_empty]
@@ -187,9 +201,10 @@ def standalone_html(loaded: LoadedLayers, view: MapView, *, handling: str,
     data = page_data(loaded, view, handling=handling)
     leaflet_js = _inline_script((leaflet_dir() / "leaflet.js").read_text(encoding="utf-8"))
     own_js = _inline_script((ASSETS / "standalone.js").read_text(encoding="utf-8"))
+    marks_js = _inline_script(ANNOTATIONS_JS.read_text(encoding="utf-8"))
     css = leaflet_css() + "\n" + (ASSETS / "standalone.css").read_text(encoding="utf-8")
     csp = ("default-src 'none'; "
-           f"script-src {_csp_hash(leaflet_js)} {_csp_hash(own_js)}; "
+           f"script-src {_csp_hash(leaflet_js)} {_csp_hash(marks_js)} {_csp_hash(own_js)}; "
            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
     esc = html.escape
     title = esc(data["title"])
@@ -226,6 +241,7 @@ dates on which anything changes.</p>
 {banner}
 <script type="application/json" id="briefing-data">{script_json(data)}</script>
 <script>{leaflet_js}</script>
+<script>{marks_js}</script>
 <script>{own_js}</script>
 </body>
 </html>

@@ -24,6 +24,7 @@ from layers.core.catalog import LayerSpec
 from layers.core.loaded import LoadedLayers
 from layers.core.records import plain_properties, rounded
 from layers.core.view import MapView
+from layers.export.kml_annotations import annotation_placemark
 from layers.render.map_panel import CAVEAT
 from layers.render.mpl_draw import rgba
 from layers.render.style import FeatureStyle, feature_style
@@ -144,7 +145,10 @@ def kml_document(loaded: LoadedLayers, view: MapView,
             if geom is None or geom.is_empty:
                 continue
             props = plain_properties(row)
-            style = feature_style(spec, props)
+            if spec.kind == "annotations":  # a mark is drawn as it looks (kml_annotations)
+                props, geom, style = annotation_placemark(props, geom)
+            else:
+                style = feature_style(spec, props)
             if style not in styles:
                 styles[style] = f"style-{len(styles) + 1}"
             _placemark(folder, spec, props, geom, styles[style])

@@ -1,7 +1,9 @@
 """Briefing packs: the same map on several dates, as one PDF or an animated GIF.
 
 Every page or frame shares one framing, the extent of the first page and the
-same page size, so flipping pages (or watching the GIF) shows only what changed.
+same page size and layout, so flipping pages (or watching the GIF) shows only
+what changed. Titles are filled per page: a title or subtitle with ``{date}``
+says each page's own date (the default subtitle is "As of {date}").
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from layers.core.timeline import parse_date
 from layers.core.view import MapView
 from layers.errors import DateError, ExportError
 from layers.export.files import check_target, check_view, write_output
-from layers.render.staticmap import Page, make_page, page_style, render_figure, save_figure
+from layers.render.layout import Layout
+from layers.render.staticmap import (
+    Page,
+    doc_title,
+    make_page,
+    page_style,
+    render_figure,
+    save_figure,
+)
 
 PACK_FORMATS = ("pdf", "gif")
 #: GIF frames are for screens: 100 dpi gives a 1333 × 750 frame.
@@ -40,21 +50,26 @@ def parse_dates(values: Sequence[str | dt.date]) -> list[dt.date]:
 
 
 def _pages(loaded: LoadedLayers, view: MapView, days: Sequence[dt.date], *,
-           handling: str | None, made: dt.datetime | None) -> tuple[list[MapView], Page]:
-    page = make_page(loaded, view, handling=handling, made=made)
+           handling: str | None, made: dt.datetime | None, layout: Layout | None = None,
+           compare: dt.date | None = None) -> tuple[list[MapView], Page]:
+    page = make_page(loaded, view, handling=handling, made=made, layout=layout,
+                     compare=compare)
     return [replace(view, day=day) for day in days], page
 
 
 def pack_pdf(loaded: LoadedLayers, view: MapView, days: Sequence[dt.date],
              target: str | os.PathLike[str] | io.BytesIO, *, handling: str | None = None,
-             made: dt.datetime | None = None) -> int:
+             made: dt.datetime | None = None, layout: Layout | None = None,
+             compare: dt.date | None = None) -> int:
     """Write one PDF page per date; return the page count.
 
     The document's metadata names the title and the dates covered; fonts are
-    embedded as on a single map.
+    embedded as on a single map. With ``compare``, each page puts its date beside
+    that one (a baseline), in the same framing.
     """
-    views, page = _pages(loaded, view, days, handling=handling, made=made)
-    title = view.title or loaded.catalog.title
+    views, page = _pages(loaded, view, days, handling=handling, made=made, layout=layout,
+                         compare=compare)
+    title = doc_title(loaded, view, page).rsplit(" — as of ", 1)[0]
     meta = {"Title": f"{title} — {days[0].isoformat()} to {days[-1].isoformat()}",
             "Creator": "briefing-map (python -m layers pack)", "CreationDate": page.made}
     with page_style(), PdfPages(target, metadata=meta) as pdf:
@@ -66,9 +81,11 @@ def pack_pdf(loaded: LoadedLayers, view: MapView, days: Sequence[dt.date],
 
 def gif_frames(loaded: LoadedLayers, view: MapView, days: Sequence[dt.date], *,
                dpi: int = GIF_DPI, handling: str | None = None,
-               made: dt.datetime | None = None) -> list[Image.Image]:
+               made: dt.datetime | None = None, layout: Layout | None = None,
+               compare: dt.date | None = None) -> list[Image.Image]:
     """One RGB frame per date, all the same size."""
-    views, page = _pages(loaded, view, days, handling=handling, made=made)
+    views, page = _pages(loaded, view, days, handling=handling, made=made, layout=layout,
+                         compare=compare)
     frames = []
     for each in views:
         buf = io.BytesIO()
@@ -81,14 +98,16 @@ def gif_frames(loaded: LoadedLayers, view: MapView, days: Sequence[dt.date], *,
 def pack_gif(loaded: LoadedLayers, view: MapView, days: Sequence[dt.date],
              target: str | os.PathLike[str] | io.BytesIO, *, dpi: int = GIF_DPI,
              frame_ms: int = GIF_FRAME_MS, handling: str | None = None,
-             made: dt.datetime | None = None) -> int:
+             made: dt.datetime | None = None, layout: Layout | None = None,
+             compare: dt.date | None = None) -> int:
     """Write an animated GIF, one frame per date, looping; return the frame count.
 
     Each frame gets its own 256-colour palette (the zone colours differ from date
     to date), without dithering so text stays crisp; the last frame is held twice
     as long so the end state can be read.
     """
-    frames = gif_frames(loaded, view, days, dpi=dpi, handling=handling, made=made)
+    frames = gif_frames(loaded, view, days, dpi=dpi, handling=handling, made=made,
+                        layout=layout, compare=compare)
     # Octree keeps small, saturated areas (a red "active" dot) true; median cut, which
     # favours the large pale areas, turned them maroon.
     paletted = [f.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
@@ -119,7 +138,8 @@ def write_pack(loaded: LoadedLayers, view: MapView, days: Sequence[dt.date],
     if fmt not in PACK_FORMATS:
         raise ExportError(f"cannot write {target}: a pack is a .pdf or a .gif file, not "
                           f"{target.suffix or 'a file without suffix'}.")
-    for day in days:
+    compare = options.get("compare")
+    for day in [*days, *([compare] if compare else [])]:
         check_view(loaded, replace(view, day=day))
     check_target(target, f"pack.{fmt}")
     buf = io.BytesIO()

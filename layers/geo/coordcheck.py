@@ -18,6 +18,16 @@ _CANDIDATE_CRS = (("EPSG:3857", "Web Mercator metres (EPSG:3857)"),
                   ("EPSG:32636", "UTM zone 36N metres (EPSG:32636)"))
 
 
+#: How far past ±180/±90 a coordinate may stray and still be degrees (about 11 m): world
+#: layers carry vertices at 180.0000019 from rounding in the tools that cut them.
+DEGREE_SLACK = 1e-4
+
+
+def in_degree_range(xy: np.ndarray, slack: float = DEGREE_SLACK) -> np.ndarray:
+    """Per position: longitude within ±180 and latitude within ±90, give or take ``slack``."""
+    return (np.abs(xy[:, 0]) <= 180 + slack) & (np.abs(xy[:, 1]) <= 90 + slack)
+
+
 def _inside(xy: np.ndarray, region: tuple[float, float, float, float]) -> np.ndarray:
     minx, miny, maxx, maxy = region
     return (xy[:, 0] >= minx) & (xy[:, 0] <= maxx) & (xy[:, 1] >= miny) & (xy[:, 1] <= maxy)
@@ -46,7 +56,7 @@ def guess_projected_crs(xy: np.ndarray,
 
     Returns ``None`` when the numbers are degrees or when no candidate fits.
     """
-    if len(xy) == 0 or np.all((np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)):
+    if len(xy) == 0 or np.all(in_degree_range(xy)):
         return None
     sample = xy[:: max(1, len(xy) // 500)]
     for crs, label in _CANDIDATE_CRS:

@@ -14,6 +14,7 @@ import shapely
 
 from layers.core.catalog import Catalog, LayerSpec, load_catalog
 from layers.core.loaded import LoadedLayers
+from layers.core.sources import number_frames
 from layers.errors import LayerValidationError
 
 CATALOG_MAX_BYTES = 2 * 1024**3
@@ -79,4 +80,6 @@ def load_catalog_layers(catalog: Catalog | None = None) -> LoadedLayers:
         warnings = frame.attrs.get("problems", [])
         if warnings:
             loaded.problems[spec.id] = list(warnings)
+    # One number per source across the catalog, the same on every date and in every export.
+    loaded.frames.update(number_frames(loaded.frames))
     return loaded

@@ -12,9 +12,11 @@ Shapefile into the loader's list of GeoJSON-like features.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,8 @@ from layers.ingest.zipsafe import ZipLimits, extract_dataset
 from layers.problems import Problem
 
 #: Suffixes the app accepts, for messages and the file picker.
-ACCEPTED = (".geojson", ".json", ".kml", ".kmz", ".gpkg", ".zip")
+ACCEPTED = (".geojson", ".json", ".kml", ".kmz", ".gpkg", ".zip", ".csv", ".tsv", ".xlsx",
+            ".gpx")
 #: Parts of a Shapefile; picked together they are zipped into one upload.
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _NOT_VECTOR = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"),
@@ -57,7 +60,8 @@ def sniff(data: bytes, name: str) -> Sniffed:
     Returns
     -------
     Sniffed
-        ``kind`` is ``geojson``, ``kml``, ``gpkg`` or ``zip`` (KMZ included), or
+        ``kind`` is ``geojson``, ``kml``, ``gpkg``, ``zip`` (KMZ included), ``xlsx``,
+        ``csv`` or ``gpx``, or
         None with ``what`` saying what the file looks like.
     """
     head = data[:4096]
@@ -65,7 +69,7 @@ def sniff(data: bytes, name: str) -> Sniffed:
     if suffix in SHAPEFILE_PARTS[1:]:
         return Sniffed(None, f"one part ({suffix}) of a Shapefile, without its .shp")
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
-        return Sniffed("zip")
+        return Sniffed("xlsx" if suffix in (".xlsx", ".xlsm") or _is_workbook(data) else "zip")
     if head.startswith(b"SQLite format 3\x00"):
         return Sniffed("gpkg")
     if head[:4] == b"\x00\x00\x27\x0a":
@@ -77,15 +81,16 @@ def sniff(data: bytes, name: str) -> Sniffed:
     if text.startswith(("{", "[")) or suffix in (".geojson", ".json"):
         return Sniffed("geojson")
     if text.startswith("<"):
-        if "<kml" in text:
+        if "<kml" in text or b"<kml" in data or b"<KML" in data:  # after a long comment
             return Sniffed("kml")
         if "<html" in text or "<!doctype html" in text:
             return Sniffed(None, "an HTML page")
         if "<gpx" in text:
-            return Sniffed(None, "a GPX track (convert it to GeoJSON or KML)")
+            return Sniffed("gpx")
         return Sniffed(None, "an XML file that is not KML")
-    if suffix == ".csv" or (b"," in head and b"\x00" not in head and suffix in ("", ".txt")):
-        return Sniffed(None, "a CSV or text table (convert it to GeoJSON with a geometry)")
+    if suffix in (".csv", ".tsv") or (b"\x00" not in head and suffix in ("", ".txt") and any(
+            sep in head for sep in (b",", b";", b"\t"))):
+        return Sniffed("csv")
     if suffix == ".kml":
         return Sniffed(None, "a .kml file without a <kml> element")
     return Sniffed(None, "a file of an unknown kind")
@@ -101,23 +106,34 @@ def stage(data: bytes, kind: str, dest: Path, label: str, problems: list[Problem
     """
     if kind == "zip":
         return extract_dataset(data, dest, label, problems, zip_limits)
-    if kind == "kml" and not _kml_is_safe(data, label, problems):
-        return None
     path = dest / f"layer.{kind}"
     path.write_bytes(data)
     return path
 
 
-def _kml_is_safe(data: bytes, label: str, problems: list[Problem]) -> bool:
-    """Refuse DTDs (entity expansion, external entities); warn that links are not followed."""
-    head = data[:65536].lower()
-    if b"<!doctype" in head or b"<!entity" in head:
+def _is_workbook(data: bytes) -> bool:
+    """A zip whose directory names an Office workbook (``xl/workbook.xml``)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def kml_is_safe(data: bytes, label: str, problems: list[Problem]) -> bool:
+    """Refuse DTDs (entity expansion, external entities); warn that links are not followed.
+
+    The whole text is searched, not its first bytes: a DOCTYPE after 64 KiB of
+    comment is still a DOCTYPE. A KMZ's KML comes here too, once unpacked.
+    """
+    lower = data.lower()
+    if b"<!doctype" in lower or b"<!entity" in lower:
         problems.append(Problem(label, "", "declares a DOCTYPE or ENTITY; such KML is refused "
                                 "(entity expansion can exhaust memory or read local files).",
                                 "Export the KML again from Google Earth or QGIS.",
                                 rule="kml-doctype"))
         return False
-    if b"<networklink" in data.lower():
+    if b"<networklink" in lower:
         problems.append(Problem(label, "", "has NetworkLink elements; they are not followed "
                                 "(the app is offline), only the placemarks in the file are read.",
                                 "Save the linked layers into the KML (Google Earth: 'Save "

@@ -26,13 +26,17 @@ from layers.core.catalog import LayerSpec, load_catalog
 from layers.core.view import Overlay
 from layers.errors import CatalogError, LayerValidationError
 from layers.geo.coordcheck import DEFAULT_REGION
-from layers.ingest.formats import SHAPEFILE_PARTS
+from layers.ingest.annotations import looks_like_annotations, upload_annotations
+from layers.ingest.formats import SHAPEFILE_PARTS, sniff
 from layers.ingest.load import load_layer
+from layers.ingest.tabular import guess_mapping, read_table
+from layers.ingest.zipsafe import MIB
 from layers.problems import Problem
 
 log = logging.getLogger(__name__)
 
-MB = 1024 * 1024
+#: Sizes are MiB everywhere (Streamlit's ``server.maxUploadSize`` counts them so too).
+MB = MIB
 #: One colour per upload when no column is worth colouring by (Okabe-Ito, colour-blind safe).
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
            "#000000")
@@ -40,8 +44,8 @@ PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f
 CATEGORY_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
                    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 #: Columns tried first for colouring, as analysts name them.
-PREFERRED_BY = ("controller", "status", "category", "mode", "type", "kind", "class", "side",
-                "folder")
+PREFERRED_BY = ("controller", "status", "category", "event_type", "mode", "type", "kind",
+                "class", "side", "folder", "gpx_type")
 #: Columns that identify or describe a feature rather than classify it.
 _NOT_CATEGORIES = {"id", "name", "description", "notes", "source", "valid_from", "valid_to",
                    "date", "confidence", "_index", "geometry", "site_id", "route_id"}
@@ -56,11 +60,11 @@ class UploadLimits:
     Attributes
     ----------
     max_bytes
-        File size (``BRIEFING_MAX_UPLOAD_MB``, 50 MB by default).
+        File size (``BRIEFING_MAX_UPLOAD_MB``, in MiB: 50 MiB by default).
     max_features
         Features in the file (``BRIEFING_MAX_UPLOAD_FEATURES``, 250,000).
     max_unzipped_bytes
-        What a zip may inflate to (``BRIEFING_MAX_UNZIPPED_MB``, 200 MB).
+        What a zip may inflate to (``BRIEFING_MAX_UNZIPPED_MB``, 200 MiB).
     """
 
     max_bytes: int = 50 * MB
@@ -90,7 +94,8 @@ def _positive(env: Any, key: str, default: int, unit: int) -> int:
 def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = None,
                 repair: bool = False,
                 region: tuple[float, float, float, float] | None = None,
-                color_index: int = 0) -> tuple[Overlay | None, list[Problem]]:
+                color_index: int = 0, columns: dict[str, str] | None = None
+                ) -> tuple[Overlay | None, list[Problem]]:
     """Validate an uploaded file and build its session layer.
 
     Parameters
@@ -108,6 +113,9 @@ def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = Non
         projected-metres checks; the catalog's region when None.
     color_index
         Position of this upload in the session, so each gets its own colour.
+    columns
+        The analyst's column mapping (role → column: ``lat``, ``lon``, ``date``, ...),
+        over the guess from the names (see :func:`layers.ingest.load.load_layer`).
 
     Returns
     -------
@@ -117,11 +125,13 @@ def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = Non
     """
     limits = limits or UploadLimits.from_env()
     name = _clean_name(filename)
+    if looks_like_annotations(bytes(data)):  # an analyst's marks: a layer kind of their own
+        return upload_annotations(bytes(data), name, region=region or catalog_region())
     try:
         frame = load_layer(bytes(data), "generic", name=name, region=region or catalog_region(),
                            repair=repair,
                            max_bytes=limits.max_bytes, max_features=limits.max_features,
-                           max_unzipped_bytes=limits.max_unzipped_bytes)
+                           max_unzipped_bytes=limits.max_unzipped_bytes, columns=columns)
     except LayerValidationError as exc:
         return None, list(exc.problems)
     except Exception as exc:  # a file must never take the page down; log the bug, report it
@@ -130,6 +140,28 @@ def load_upload(data: bytes, filename: str, *, limits: UploadLimits | None = Non
                               "Open it in QGIS, export it as GeoJSON and upload that.",
                               rule="internal-error")]
     return Overlay(upload_spec(frame, name, color_index), frame), list(frame.attrs["problems"])
+
+
+def table_columns(data: bytes, filename: str) -> tuple[list[str], dict[str, str]] | None:
+    """A CSV/XLSX upload's header and the roles guessed from it; None for other formats.
+
+    The upload panel builds its column mapping form from this, so an analyst
+    whose columns are called ``Y``/``X``/``Day`` can say which is which.
+    """
+    kind = sniff(bytes(data[:65536]) if _clean_name(filename).lower().endswith(
+        (".csv", ".tsv", ".txt")) else bytes(data), _clean_name(filename)).kind
+    if kind not in ("csv", "xlsx"):
+        return None
+    try:
+        table = read_table(bytes(data) if kind == "xlsx" else bytes(data[:65536]), kind,
+                           _clean_name(filename), [])
+    except Exception:  # a header we cannot read: the load's own report says why
+        log.exception("could not read the header of %r", filename)
+        return None
+    if table is None:
+        return None
+    columns = [str(c).strip() for c in table.columns]
+    return columns, guess_mapping(columns)
 
 
 def catalog_region() -> tuple[float, float, float, float]:
@@ -211,6 +243,8 @@ def category_column(frame: gpd.GeoDataFrame, max_values: int = len(CATEGORY_COLO
     for column in columns:
         if column in _NOT_CATEGORIES or column == frame.geometry.name:
             continue
+        if "id" in frame.columns and frame[column].equals(frame["id"]):
+            continue  # the column the ids came from (a table's event_id_cnty)
         values = frame[column].dropna()
         if values.empty or not all(isinstance(v, str) for v in values):
             continue

@@ -25,6 +25,8 @@ SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 #: Datasets a zip may hold, in order of preference.
 DATASET_SUFFIXES = (".shp", ".gpkg", ".kml", ".geojson", ".json")
 _CHUNK = 1 << 20
+#: Sizes are said in MiB everywhere (as Streamlit's maxUploadSize counts them).
+MIB = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -35,7 +37,7 @@ class ZipLimits:
     Attributes
     ----------
     max_unzipped_bytes
-        Total size of all members once inflated (200 MB by default).
+        Total size of all members once inflated (200 MiB by default).
     max_ratio
         Largest inflated/compressed ratio for a member above ``ratio_floor``
         bytes. Real data compresses 2-20:1 (a padded .dbf up to ~100:1); a
@@ -99,6 +101,52 @@ def extract_dataset(data: bytes, dest: Path, label: str, problems: list[Problem]
         return target
 
 
+def check_archive(data: bytes, label: str, problems: list[Problem],
+                  limits: ZipLimits = ZipLimits()) -> zipfile.ZipFile | None:
+    """Open a zip whose members are all safe to inflate (an XLSX workbook, a KMZ), or None.
+
+    The same directory checks as :func:`extract_dataset` (unsafe names, links,
+    passwords, bombs) without choosing a dataset: the caller reads the members
+    it needs, each through :func:`read_member`.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        problems.append(Problem(label, "", f"is not a readable zip archive ({exc}).",
+                                "Save the file again from the program that made it.",
+                                rule="zip-unreadable"))
+        return None
+    if not _check_directory(infos, label, problems, limits):
+        archive.close()
+        return None
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str,
+                problems: list[Problem], budget: list[int]) -> bytes | None:
+    """One member's bytes, counted against ``budget`` as they inflate (a lying directory)."""
+    out = bytearray()
+    try:
+        with archive.open(info) as src:
+            while chunk := src.read(_CHUNK):
+                out += chunk
+                if len(out) > budget[0]:
+                    problems.append(Problem(label, "", f"member {info.filename[:120]!r} "
+                                            "inflates beyond the size limit (possible zip "
+                                            "bomb); refused.", "Upload a smaller file.",
+                                            rule="zip-bomb"))
+                    return None
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError,
+            ValueError) as exc:
+        problems.append(Problem(label, "", f"member {info.filename[:120]!r} cannot be "
+                                f"unpacked ({exc}).", "Save the file again.",
+                                rule="zip-unreadable"))
+        return None
+    budget[0] -= len(out)
+    return bytes(out)
+
+
 def _check_directory(infos: list[zipfile.ZipInfo], label: str, problems: list[Problem],
                      limits: ZipLimits) -> bool:
     """Refuse unsafe names, links, encryption and bombs before inflating anything."""
@@ -133,8 +181,8 @@ def _check_directory(infos: list[zipfile.ZipInfo], label: str, problems: list[Pr
                                     rule="zip-encrypted"))
     total = sum(i.file_size for i in files)
     if total > limits.max_unzipped_bytes:
-        problems.append(Problem(label, "", f"would unpack to {total / 1e6:,.0f} MB, more than "
-                                f"the limit of {limits.max_unzipped_bytes / 1e6:,.0f} MB "
+        problems.append(Problem(label, "", f"would unpack to {total / MIB:,.0f} MiB, more than "
+                                f"the limit of {limits.max_unzipped_bytes / MIB:,.0f} MiB "
                                 "(possible zip bomb); refused.",
                                 "Upload a smaller layer, or simplify and split it.",
                                 rule="zip-bomb"))
@@ -144,7 +192,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], label: str, problems: list[Pr
             if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
                 problems.append(Problem(label, "", f"member {info.filename[:120]!r} inflates "
                                         f"{ratio:,.0f}:1 ({info.compress_size:,} bytes to "
-                                        f"{info.file_size / 1e6:,.0f} MB), beyond the limit "
+                                        f"{info.file_size / MIB:,.0f} MiB), beyond the limit "
                                         f"of {limits.max_ratio:,.0f}:1 (possible zip bomb); "
                                         "refused.", "Zip the real layer files; no GIS "
                                         "file compresses that much.", rule="zip-bomb"))

@@ -17,7 +17,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from layers.core.catalog import LayerSpec
-from layers.core.records import distinct_sources
+from layers.core.sources import compact_text, numbered_sources
+from layers.render.annotation_shapes import annotation_legend
 from layers.render.mpl_draw import PX_TO_PT, dash_style, present_values, rgba
 from layers.render.style import CONFIDENCE_LOOK, LegendEntry, legend
 
@@ -100,6 +101,10 @@ def sections(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> list[_Sect
     """
     out: list[_Section] = []
     for spec, frame in layers:
+        if spec.kind == "annotations":  # one row per mark, in its own colour
+            out.append(_Section(spec.title, annotation_legend(frame),
+                                "none on this date" if frame.empty else ""))
+            continue
         family = _family(spec, frame)
         present = present_values(spec, [frame])
         rows = [e for e in legend(spec) if not present or e.value in present or not e.value]
@@ -221,23 +226,54 @@ def wrap_block(ax: Axes, heading: str, body: str, top: float, width: float, *,
 
 def sources_text(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], basemap: str, *,
                  max_chars: int = 520) -> str:
-    """Distinct sources of the features shown, in order, capped with "and N more".
+    """The numbered sources of the features shown, compactly, then the basemap's credit.
 
-    A feature may cite several sources joined with ``;``; each counts once. The
-    basemap's credit is always kept, as its own last sentence, since the borders
-    are on every map.
+    The numbers are those of the Sources panel and the popups for the same layers and
+    date (:func:`layers.core.sources.numbered_sources`); each publication is named once
+    (``Reuters [31] 5 Dec 2024, [32] 7 Dec 2024``). Over ``max_chars`` the block ends with
+    the numbers left out. The basemap's credit is always kept, as its own last sentence,
+    since the borders are on every map.
     """
-    seen = [s for s in distinct_sources(frame for _, frame in layers) if s != basemap]
-    budget = max_chars - len(basemap)
-    text, shown = "", 0
-    for item in seen:
-        more = len(seen) - shown - 1
-        tail = f"; and {more} more" if more else ""
-        candidate = f"{text}; {item}" if text else item
-        if len(candidate) + len(tail) > budget:
-            break
-        text, shown = candidate, shown + 1
-    rest = len(seen) - shown
-    body = (text + (f"; and {rest} more" if rest else "") + ".") if seen else \
-        "No features shown."
-    return f"{body} {basemap}".strip()
+    sources = numbered_sources((frame for _, frame in layers), exclude=[basemap])
+    if not sources:
+        return f"No features shown. {basemap}".strip()
+    budget = max(80, max_chars - len(basemap) - 2)
+    return f"{compact_text(sources, budget)}. {basemap}".strip()
+
+
+def draw_head(fig: Figure, title: str, subtitle: str, box: tuple[float, float, float, float]
+              ) -> None:
+    """The title block: the page's title (bold) and subtitle, each on one line."""
+    x, y, w, h = box
+    head = inch_axes(fig, x, y, w, h)
+    head.text(0, h - 0.12, _fit(title, w, 18 * 1.05), fontsize=18, fontweight="bold",
+              va="top", ha="left", color="#111111", gid="page-title")
+    head.text(0, 0.16, _fit(subtitle, w, 12), fontsize=12, va="bottom", ha="left",
+              color="#333333", gid="page-subtitle")
+
+
+def draw_side(fig: Figure, layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], *,
+              panel: tuple[float, float, float, float],
+              side: tuple[float, float, float, float] | None, basemap_credit: str,
+              caveat: str, footer: str) -> None:
+    """Legend, then sources and caveat (below it, or in ``side`` beside it), then the footer.
+
+    The sources block is the footer slot of :func:`sources_text`: whatever form the
+    sources take (a numbered list), it is printed here, on every preset.
+    """
+    px, py, pw, ph = panel
+    legend_ax = inch_axes(fig, px, py, pw, ph)
+    y = draw_legend(legend_ax, layers, ph, pw)
+    if side is None:
+        text_ax, y, tw = legend_ax, y - 0.02, pw
+    else:
+        sx, sy, tw, sh = side
+        text_ax, y = inch_axes(fig, sx, sy, tw, sh), sh
+    line_h = 7.5 * 1.3 / 72
+    room = int((y - 0.25 - 2 * 0.32) / line_h)  # lines left above the footer for both blocks
+    y = wrap_block(text_ax, "Sources", sources_text(layers, basemap_credit), y, tw,
+                   max_lines=max(2, min(7, room - 3)))
+    room = int((y - 0.25 - 0.32) / line_h)
+    if room >= 1:
+        wrap_block(text_ax, "Caveat", caveat, y, tw, max_lines=min(room, 6))
+    text_ax.text(0, 0.0, footer, fontsize=7.5, va="bottom", ha="left", color="#555555")

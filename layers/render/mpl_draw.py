@@ -161,6 +161,9 @@ def draw_layer(ax: Axes, spec: LayerSpec, frame: gpd.GeoDataFrame) -> int:
     Polygons, lines and points each go in their own z band, so a runway is never
     hidden under the base's perimeter fill and a town dot never under a zone.
     """
+    if spec.kind == "annotations":  # marks carry their own look (annotations_static)
+        from layers.render.annotations_static import draw_annotations
+        return draw_annotations(ax, frame)
     marker = "D" if spec.kind == "events" else "o"
     point_z = Z_POINT + (0.5 if spec.kind == "installations" else 0.0)
     drawn = 0

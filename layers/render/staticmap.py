@@ -2,15 +2,16 @@
 
 One page shows what the screen shows for a :class:`~layers.core.view.MapView` (same
 layers, date and extent, through :func:`~layers.core.view.view_layers`) with what a
-briefing slide needs around it: handling banners, title and as-of date, legend,
-scale bar, north arrow, coordinates on the frame, sources, a confidence caveat
-and when it was made. It is drawn with matplotlib's object API (no pyplot, so it
-is safe in the app's download thread) on the offline basemap: no network.
+briefing slide needs around it: handling banners, title and subtitle, legend,
+scale bar, north arrow, a grid (graticule or MGRS), coordinates on the frame, a
+locator inset when zoomed in, sources, a caveat and when it was made. It is drawn
+with matplotlib's object API (no pyplot, so it is safe in the app's download
+thread) on the offline basemap: no network.
 
-The page is a 16:9 slide, 13.33 × 7.5 in, the size PowerPoint and Google Slides
-use: a briefing map is mostly dropped onto a slide, where it then fills the
-slide at 1:1 with no rescaling of its text. It also prints on A4 or Letter
-landscape with margins.
+The page follows a :class:`~layers.render.layout.Layout`: a 16:9 slide by default
+(13.33 × 7.5 in, the size PowerPoint and Google Slides use, so the map fills the
+slide at 1:1), or 4:3, A4 or A3 either way up. A comparison page puts two dates
+side by side in one framing, with one legend for both.
 """
 
 from __future__ import annotations
@@ -20,55 +21,37 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 import geopandas as gpd
 import matplotlib as mpl
+import pandas as pd
 import shapely
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
 
 from layers.core.catalog import LayerSpec
 from layers.core.loaded import LoadedLayers
 from layers.core.view import MapView, view_layers
-from layers.render.basemap_static import draw_basemap
-from layers.render.cartography import (
-    Extent,
-    aspect_for,
-    corner_box,
-    draw_graticule,
-    draw_north_arrow,
-    draw_scale_bar,
-    fit_extent,
-)
+from layers.render.cartography import Extent, fit_extent
 from layers.render.labels import candidates, place_labels
-from layers.render.map_panel import (
-    CAVEAT,
-    draw_banners,
-    draw_legend,
-    inch_axes,
-    sources_text,
-    wrap_block,
+from layers.render.layout import (
+    BANNER,
+    Layout,
+    Words,
+    boxes,
+    day_text,
+    page_words,
 )
-from layers.render.mpl_draw import draw_layer
+from layers.render.map_panel import draw_banners, draw_head, draw_side, inch_axes
+from layers.render.page_map import draw_frame, furniture_boxes
 
-#: Page size in inches: a 16:9 slide.
-PAGE_SIZE = (40 / 3, 7.5)
+#: Page size in inches of the default layout: a 16:9 slide.
+PAGE_SIZE = Layout().size
 STATIC_FORMATS = ("png", "pdf", "svg")
 #: Print resolution of the PNG.
 PRINT_DPI = 300
-
-#: Inches: banner height, title block, margins, legend panel width.
-_BANNER = 0.27
-_TITLE = 0.82
-_LEFT = 0.66
-_BOTTOM = 0.36
-_PANEL = 4.5
-_GUTTER = 0.3
-_RIGHT = 0.22
 
 #: Matplotlib settings for every page: TrueType fonts embedded in PDF (Type 42, so text
 #: stays selectable and searchable), text kept as text in SVG (editable in PowerPoint or
@@ -91,6 +74,8 @@ RC = {
 #: its own thread) must not switch each other's settings mid-page, so pages take turns.
 _PAGE_LOCK = threading.RLock()
 
+Layers = list[tuple[LayerSpec, gpd.GeoDataFrame]]
+
 
 @contextlib.contextmanager
 def page_style() -> Iterator[None]:
@@ -101,57 +86,119 @@ def page_style() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Page:
-    """What a page shows besides the view: handling line, made time, fixed extent."""
+    """What a page shows besides the view: handling line, made time, extent, layout.
+
+    ``compare`` is the second date of a side-by-side page (None for one map);
+    ``known_on`` fills the ``{known_on}`` placeholder (the made day when None).
+    """
 
     handling: str
     made: dt.datetime
     extent: Extent
+    layout: Layout = field(default_factory=Layout)
+    compare: dt.date | None = None
+    known_on: dt.date | None = None
 
 
-def requested_extent(loaded: LoadedLayers, view: MapView) -> Extent:
-    """The view's bbox, or the catalog's region (Syria) when the view has none."""
-    return tuple(view.bbox) if view.bbox is not None else tuple(loaded.catalog.region)
+def requested_extent(loaded: LoadedLayers, view: MapView, layout: Layout | None = None
+                     ) -> Extent:
+    """The view's bbox, or the catalog's region when the view has none or the frame is locked."""
+    if view.bbox is None or (layout is not None and layout.frame == "region"):
+        return tuple(loaded.catalog.region)
+    return tuple(view.bbox)
 
 
-def map_box() -> tuple[float, float, float, float]:
-    """The map's frame on the page: (x, y, width, height) in inches."""
-    width, height = PAGE_SIZE
-    y = _BANNER + _BOTTOM
-    h = height - _BANNER - _TITLE - y
-    w = width - _LEFT - _GUTTER - _PANEL - _RIGHT
-    return _LEFT, y, w, h
+def map_box(layout: Layout | None = None, *, maps: int = 1
+            ) -> tuple[float, float, float, float]:
+    """The (first) map's frame on the page: (x, y, width, height) in inches."""
+    return boxes(layout or Layout(), maps=maps).maps[0]
 
 
-def page_extent(loaded: LoadedLayers, view: MapView) -> Extent:
+def page_extent(loaded: LoadedLayers, view: MapView, layout: Layout | None = None, *,
+                maps: int = 1) -> Extent:
     """The extent actually drawn: the requested one grown to the frame's shape.
 
     A briefing pack passes this to every page so all dates share one framing.
     """
-    _, _, w, h = map_box()
-    return fit_extent(requested_extent(loaded, view), w, h)
+    _, _, w, h = map_box(layout, maps=maps)
+    return fit_extent(requested_extent(loaded, view, layout), w, h)
 
 
 def make_page(loaded: LoadedLayers, view: MapView, *, handling: str | None = None,
-              made: dt.datetime | None = None, extent: Extent | None = None) -> Page:
-    """Settle the page's handling line, made time and extent (defaults from the catalog)."""
+              made: dt.datetime | None = None, extent: Extent | None = None,
+              layout: Layout | None = None, compare: dt.date | None = None,
+              known_on: dt.date | None = None) -> Page:
+    """Settle the page's handling line, made time, extent and layout (defaults from the catalog).
+
+    The handling line is ``handling`` if given, else the layout's, else the catalog's.
+    """
+    layout = layout or Layout()
+    handling = handling if handling is not None else layout.texts.handling
     return Page(handling=handling if handling is not None else loaded.catalog.handling,
                 made=made or dt.datetime.now(dt.UTC),
-                extent=extent or page_extent(loaded, view))
+                extent=extent or page_extent(loaded, view, layout,
+                                             maps=2 if compare else 1),
+                layout=layout, compare=compare, known_on=known_on)
+
+
+def words_for(loaded: LoadedLayers, view: MapView, page: Page) -> Words:
+    """The page's title, subtitle, caveat and handling, placeholders filled for its date."""
+    day: dt.date | str = view.day
+    if page.compare is not None:
+        first, second = sorted((view.day, page.compare))
+        day = f"{day_text(first)} and {day_text(second)}"
+    known = page.known_on or getattr(view, "known_on", None) or page.made.date()
+    texts = replace(page.layout.texts, handling=page.handling)
+    return page_words(texts, catalog_title=loaded.catalog.title,
+                      catalog_handling=loaded.catalog.handling, day=day, known_on=known,
+                      view_title=view.title)
 
 
 def render_figure(loaded: LoadedLayers, view: MapView, page: Page | None = None) -> Figure:
-    """Draw the whole page for ``view`` and return the figure (not saved)."""
+    """Draw the whole page for ``view`` (and its comparison date) and return the figure."""
     page = page or make_page(loaded, view)
-    layers = within(view_layers(loaded, view), page.extent)
+    views = [view] if page.compare is None else sorted(
+        [view, replace(view, day=page.compare)], key=lambda v: v.day)  # earlier on the left
+    shown = [within(view_layers(loaded, each), page.extent) for each in views]
+    where = boxes(page.layout, maps=len(views))
+    words = words_for(loaded, view, page)
     with page_style():
-        fig = Figure(figsize=PAGE_SIZE, facecolor="white")
+        fig = Figure(figsize=where.page, facecolor="white")
         FigureCanvasAgg(fig)
-        ax, where = _draw_map(fig, loaded, layers, page.extent)
-        _draw_margins(fig, loaded, view, layers, page)
+        frames = []
+        for i, (each, layers, box) in enumerate(zip(views, shown, where.maps, strict=True)):
+            ax, corners = draw_frame(fig, loaded.catalog, layers, page.extent, box,
+                                     grid=page.layout.grid, with_locator=page.layout.locator,
+                                     label="map" if i == 0 else f"map-{i + 1}")
+            frames.append((ax, corners, layers))
+            if len(views) > 1:
+                _frame_date(fig, each.day, box)
+        _draw_margins(fig, loaded, views, merged(shown), page, words)
         renderer = fig.canvas.get_renderer()
-        place_labels(ax, candidates(layers, page.extent), renderer,
-                     avoid=_furniture_boxes(ax, renderer, where))
+        for ax, corners, layers in frames:
+            place_labels(ax, candidates(layers, page.extent), renderer,
+                         avoid=furniture_boxes(ax, renderer, corners))
     return fig
+
+
+def _frame_date(fig: Figure, day: dt.date, box: tuple[float, float, float, float]) -> None:
+    x, y, w, h = box
+    ax = inch_axes(fig, x, y + h, w, 0.3)
+    ax.text(0, 0.08, f"As of {day_text(day)}", fontsize=11, fontweight="bold", va="bottom",
+            ha="left", color="#222222", gid="frame-date")
+
+
+def merged(shown: list[Layers]) -> Layers:
+    """One legend's worth of layers for several frames: each layer's features on any date."""
+    if len(shown) == 1:
+        return shown[0]
+    out: Layers = []
+    for i, (spec, frame) in enumerate(shown[0]):
+        parts = [frame] + [other[i][1] for other in shown[1:]]
+        parts = [p for p in parts if not p.empty] or [frame]
+        out.append((spec, gpd.GeoDataFrame(pd.concat(parts), geometry=frame.geometry.name,
+                                           crs=frame.crs)))
+    return out
 
 
 def within(layers: list[tuple[LayerSpec, gpd.GeoDataFrame]], extent: Extent
@@ -169,85 +216,17 @@ def within(layers: list[tuple[LayerSpec, gpd.GeoDataFrame]], extent: Extent
     return out
 
 
-def _draw_map(fig: Figure, loaded: LoadedLayers, layers: list, extent: Extent
-              ) -> tuple[Axes, dict[str, str]]:
-    width, height = PAGE_SIZE
-    x, y, w, h = map_box()
-    ax = fig.add_axes((x / width, y / height, w / width, h / height), label="map")
-    minx, miny, maxx, maxy = extent
-    ax.set_xlim(minx, maxx)
-    ax.set_ylim(miny, maxy)
-    ax.set_aspect(aspect_for(extent), adjustable="datalim")
-    ax.set_autoscale_on(False)
-    where = {"scale": _emptiest(extent, ("lower left", "lower right"), layers),
-             "north": _emptiest(extent, ("upper right", "upper left"), layers, w=0.1, h=0.18)}
-    draw_basemap(ax, loaded.catalog, extent, keep_clear=(
-        shapely.box(*corner_box(extent, where["scale"], 0.34, 0.17)),
-        shapely.box(*corner_box(extent, where["north"], 0.1, 0.19))))
-    for spec, frame in layers:
-        draw_layer(ax, spec, frame)
-    draw_graticule(ax, extent)
-    draw_scale_bar(ax, extent, corner=where["scale"])
-    draw_north_arrow(ax, extent, corner=where["north"])
-    for side in ax.spines.values():
-        side.set_color("#333333")
-    return ax, where
-
-
-def _emptiest(extent: Extent, corners: tuple[str, ...], layers: list, *, w: float = 0.3,
-              h: float = 0.16) -> str:
-    """The corner whose box covers the least of the data (zone area, lines, points).
-
-    Map furniture must not hide the subject: over Syria the lower left is Daraa and
-    the Golan, the lower right empty desert in Jordan and Iraq.
-    """
-    geoms = [g for _, frame in layers for g in frame.geometry.values if g is not None]
-    scores = []
-    for corner in corners:
-        cell = shapely.box(*corner_box(extent, corner, w, h))
-        area = cell.area
-        score = 0.0
-        for geom in geoms:
-            if not geom.intersects(cell):
-                continue
-            if geom.geom_type in ("Polygon", "MultiPolygon"):
-                score += geom.intersection(cell).area / area
-            else:
-                score += 0.5
-        scores.append(score)
-    return corners[scores.index(min(scores))]
-
-
-def _furniture_boxes(ax, renderer, where: dict[str, str]) -> list[Bbox]:
-    """Display boxes of the scale bar and the north arrow, wherever they went."""
-    frame = ax.get_window_extent(renderer)
-    w, h = frame.width, frame.height
-    sx = frame.x0 if "left" in where["scale"] else frame.x1 - 0.32 * w
-    nx = frame.x1 - 0.09 * w if "right" in where["north"] else frame.x0
-    return [Bbox.from_extents(sx, frame.y0, sx + 0.32 * w, frame.y0 + 0.15 * h),
-            Bbox.from_extents(nx, frame.y1 - 0.17 * h, nx + 0.09 * w, frame.y1)]
-
-
-def _draw_margins(fig: Figure, loaded: LoadedLayers, view: MapView, layers: list,
-                  page: Page) -> None:
-    width, height = PAGE_SIZE
-    mx, my, mw, mh = map_box()
-    draw_banners(fig, page.handling, _BANNER)
-    head = inch_axes(fig, _LEFT, height - _BANNER - _TITLE, width - _LEFT - _RIGHT, _TITLE)
-    head.text(0, _TITLE - 0.12, view.title or loaded.catalog.title, fontsize=18,
-              fontweight="bold", va="top", ha="left", color="#111111")
-    head.text(0, 0.16, f"As of {view.day.day} {view.day:%B %Y}", fontsize=12, va="bottom",
-              ha="left", color="#333333")
-    panel_x = mx + mw + _GUTTER
-    panel = inch_axes(fig, panel_x, my, _PANEL, mh)
-    y = draw_legend(panel, layers, mh, _PANEL)
-    basemap_credit = str(loaded.catalog.basemap.get("attribution", ""))
-    y = wrap_block(panel, "Sources", sources_text(layers, basemap_credit), y - 0.02, _PANEL,
-                   max_lines=7)
-    y = wrap_block(panel, "Caveat", CAVEAT, y, _PANEL, max_lines=5)
+def _draw_margins(fig: Figure, loaded: LoadedLayers, views: list[MapView], layers: Layers,
+                  page: Page, words: Words) -> None:
+    where = boxes(page.layout, maps=len(views))
+    draw_banners(fig, words.handling, BANNER)
+    draw_head(fig, words.title, words.subtitle, where.title)
     made = page.made.astimezone(dt.UTC)
-    panel.text(0, 0.0, f"As-of date {view.day.isoformat()}  ·  Made {made:%Y-%m-%d %H:%M} UTC",
-               fontsize=7.5, va="bottom", ha="left", color="#555555")
+    dates = " and ".join(v.day.isoformat() for v in views)
+    draw_side(fig, layers, panel=where.panel, side=where.side,
+              basemap_credit=str(loaded.catalog.basemap.get("attribution", "")),
+              caveat=words.caveat,
+              footer=f"As-of date {dates}  ·  Made {made:%Y-%m-%d %H:%M} UTC")
 
 
 def save_figure(fig: Figure, target: str | os.PathLike[str] | IO[bytes], fmt: str, *,
@@ -279,7 +258,8 @@ def _metadata(fmt: str, title: str, made: dt.datetime | None) -> dict:
 def render_static(loaded: LoadedLayers, view: MapView,
                   target: str | os.PathLike[str] | IO[bytes], fmt: str, *,
                   dpi: int = PRINT_DPI, handling: str | None = None,
-                  made: dt.datetime | None = None, extent: Extent | None = None) -> Figure:
+                  made: dt.datetime | None = None, extent: Extent | None = None,
+                  layout: Layout | None = None, compare: dt.date | None = None) -> Figure:
     """Draw ``view`` and write it to ``target`` as ``fmt`` (png, pdf or svg).
 
     Parameters
@@ -292,17 +272,26 @@ def render_static(loaded: LoadedLayers, view: MapView,
         Time stamp printed on the page; now (UTC) by default.
     extent
         Fixed extent (lon/lat), e.g. one shared by every page of a pack.
+    layout
+        Preset, frame lock, grid and texts (:class:`~layers.render.layout.Layout`).
+    compare
+        A second date, drawn beside ``view``'s in the same framing.
 
     Returns
     -------
     matplotlib.figure.Figure
         The drawn page, for callers that want to measure it.
     """
-    page = make_page(loaded, view, handling=handling, made=made, extent=extent)
+    page = make_page(loaded, view, handling=handling, made=made, extent=extent,
+                     layout=layout, compare=compare)
     fig = render_figure(loaded, view, page)
-    save_figure(fig, target, fmt, dpi=dpi, title=_doc_title(loaded, view), made=page.made)
+    save_figure(fig, target, fmt, dpi=dpi, title=doc_title(loaded, view, page),
+                made=page.made)
     return fig
 
 
-def _doc_title(loaded: LoadedLayers, view: MapView) -> str:
-    return f"{view.title or loaded.catalog.title} — as of {view.day.isoformat()}"
+def doc_title(loaded: LoadedLayers, view: MapView, page: Page) -> str:
+    """The file's metadata title: the page's title and its date(s)."""
+    days = sorted({view.day, page.compare or view.day})
+    dates = " and ".join(d.isoformat() for d in days)
+    return f"{words_for(loaded, view, page).title} — as of {dates}"

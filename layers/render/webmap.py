@@ -169,7 +169,8 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     # blocked script and the map never appears. Leaflet is all this map needs.
     m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js")),
                     ("briefing_measure", asset_url("briefing", "measure.js")),
-                    ("briefing_map", asset_url("briefing", "briefing.js"))]
+                    ("briefing_map", asset_url("briefing", "briefing.js")),
+                    ("briefing_annotations", asset_url("briefing", "annotations_draw.js"))]
     m.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
     # Our styles go inline, not as a link: labels are measured when they are placed,
     # and streamlit-folium runs the map script before linked stylesheets have loaded.
@@ -185,7 +186,15 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     add_offline_basemap(m, catalog, asset_url=asset_url)  # names too: tiles may not load
     _ZoomClasses(LABEL_ZOOMS).add_to(m)
     _MeasureControl().add_to(m)
+    _add_position_tools(m, catalog, asset_url)
     return m
+
+
+def _add_position_tools(m: folium.Map, catalog: Catalog, asset_url: URLFor) -> None:
+    """Grid, cursor position and reset-view button (:mod:`layers.render.webmap_tools`)."""
+    from layers.render.webmap_tools import add_position_tools
+
+    add_position_tools(m, catalog, asset_url)
 
 
 class _MeasureControl(MacroElement):
@@ -318,6 +327,10 @@ def legend_sections(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]
     for spec, frame in layers:
         if spec.kind == "places":
             continue  # the gazetteer's rings explain themselves; keep the legend short
+        if spec.kind == "annotations":  # one row per mark, in its own colour
+            from layers.render.annotation_shapes import annotation_legend
+            sections.append((spec, [entry for _, entry in annotation_legend(frame)]))
+            continue
         by = (spec.style or {}).get("by")
         entries = legend(spec)
         if by and by in frame.columns:

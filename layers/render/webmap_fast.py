@@ -254,6 +254,10 @@ def feature_group_script(layers: Sequence[ShownLayer], *, zoom: float | None = N
     keys: list[Any] = [band, with_legend]
     built: list[tuple[str, gpd.GeoDataFrame, LayerSpec]] = []
     for spec, frame in layers:
+        if spec.kind == "annotations":  # marks draw themselves (webmap_annotations)
+            keys.append(("annotations", id(frame), tuple(frame.index)))
+            built.append(("", frame, spec))
+            continue
         store = _store(spec, _source(spec, frame, sources))
         data, _count = store.layer(frame, band)
         keys.append((id(store), tuple(frame.index)))
@@ -264,6 +268,10 @@ def feature_group_script(layers: Sequence[ShownLayer], *, zoom: float | None = N
         _PAYLOADS.move_to_end(key)
         return hit
     for i, (data, frame, spec) in enumerate(built):
+        if spec.kind == "annotations":
+            from layers.render.webmap_annotations import annotation_group_js
+            parts.append(annotation_group_js(i, frame) + _ADD_JS.format(i=i))
+            continue
         parts.append(_LAYER_JS.format(i=i, data=data))
         if spec.kind == "installations":
             labels = site_labels(spec, frame)

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from layers.core.catalog import LayerSpec, label_for
+from layers.core.sources import REFS_COLUMN as SOURCE_REFS
 from layers.render import escape as esc
 from layers.render.style import LegendEntry
 
@@ -130,12 +131,14 @@ def _rows(spec: LayerSpec, props: Mapping[str, Any]) -> list[tuple[str, str]]:
                 rows.append((title, _value(props.get(column))))
     else:
         shown = {"name", "valid_from", "valid_to", "source", "confidence", "notes",
-                 (spec.style or {}).get("by")}
+                 SOURCE_REFS, (spec.style or {}).get("by")}
         extra = [(str(k), _value(v)) for k, v in props.items()
                  if k not in HIDDEN and k not in shown and present(v)]
         rows.extend(extra[:GENERIC_MAX_ROWS])
     rows.append(("First day", iso_day(props.get("valid_from")) or "—"))
     rows.append(("Last day", last_day(props.get("valid_to")) or "still valid"))
+    if present(props.get(SOURCE_REFS)):  # numbers in the Sources panel's list
+        rows.append(("Source no.", f"[{props[SOURCE_REFS]}] in the Sources list"))
     for column, title in (("source", "Source"), ("confidence", "Confidence")):
         if present(props.get(column)):
             rows.append((title, _value(props.get(column))))

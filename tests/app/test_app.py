@@ -23,6 +23,7 @@ from layers.core.view import Overlay
 from layers.ingest.load import load_layer
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+REPO = Path(__file__).resolve().parents[2]
 DEC8 = dt.date(2024, 12, 8)
 _ADD = re.compile(r"geo_json_feature_group_\d+_0_add\((\{.*\})\);$", re.MULTILINE)
 
@@ -74,8 +75,13 @@ def test_default_page_shows_8_december_with_every_layer(default_run):
 
 def test_the_map_loads_nothing_from_another_host(default_run):
     args = _args(default_run)
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js",
-                                "/app/static/vendor/briefing/measure.js"]
+    # Leaflet first, then only the app's own scripts, each served from its static folder.
+    assert args["js_links"][0] == "/app/static/vendor/leaflet/leaflet.js"
+    own = args["js_links"][1:]
+    assert "/app/static/vendor/briefing/measure.js" in own
+    assert all(link.startswith("/app/static/vendor/briefing/") for link in own), own
+    for link in own:
+        assert (REPO / "dashboard/static/vendor/briefing" / link.rsplit("/", 1)[1]).is_file()
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
     for text in (args["script"], args["header"], args["feature_group"]):
         assert not re.search(r"https?://(?!leafletjs\.com)", text)
@@ -98,7 +104,9 @@ def test_moving_the_slider_swaps_layers_in_the_same_frame(default_run):
     assert after["feature_group"] != before["feature_group"]
     tips = _tips(at, "installations")
     assert "Tiyas (T-4)" in tips and "Drawing down · 2024-12-15" in tips
-    assert len(_layers(at)["evacuation_routes"]) > len(_layers(default_run)["evacuation_routes"])
+    # 8 Dec: the sealift and the inbound airlift; 15 Dec: the T-4 withdrawal and the airlift out.
+    assert "T-4 detachment withdrawal" in _tips(at, "evacuation_routes")
+    assert "T-4 detachment withdrawal" not in _tips(default_run, "evacuation_routes")
     assert at.query_params["date"] == "2024-12-15"
 
 
@@ -208,8 +216,15 @@ def test_side_panels_list_events_features_and_sources():
     at.session_state["side_tab"] = "Sources"
     at.run()
     sources = next(df.value for df in at.dataframe
-                   if list(df.value.columns) == ["Source", "Features", "Layers"])
-    assert sources["Features"].sum() >= len(on_map)
+                   if list(df.value.columns) == ["No.", "Publication", "Date", "Supports",
+                                                 "Features"])
+    # Each reference once, numbered; the "On the map" table points at those numbers.
+    cited = {r.strip() for v in on_map["Source"] for r in v.split(";") if r.strip()}
+    assert len(sources) == len(cited) and sources["No."].is_unique
+    numbers = {int(n) for v in on_map["Source no."] for n in v.split(", ") if n}
+    assert numbers == set(sources["No."])
+    paste = next(c.value for c in at.code if " — " in c.value)  # the text to paste
+    assert [int(line.split(".")[0]) for line in paste.splitlines()] == list(sources["No."])
 
 
 def test_closed_analysis_sections_draw_nothing_until_opened():

@@ -56,13 +56,13 @@ def test_good_file_becomes_a_layer_and_picker_empties(app):
 
 def test_bad_file_reports_and_keeps_the_loaded_layers(app):
     upload(app, raw={"sites.geojson": sites_geojson()})
-    upload(app, "no-geometry.geojson", "zip-slip.zip")
+    upload(app, "bad-coordinates.geojson", "zip-slip.zip")
     assert overlays(app) == "overlays: upload-sites=1"
     errors = [e.value for e in app.error]
     assert len(errors) == 2
-    assert "**no\\-geometry\\.geojson** was not loaded (1 problem)" in errors[0]
-    assert "feature '\\'tartus\\' \\(\\#1\\)" not in errors[0]  # escaped once, not twice
-    assert "has no geometry" in errors[0] and "*Fix:*" in errors[0]
+    assert "**bad\\-coordinates\\.geojson** was not loaded (1 problem)" in errors[0]
+    assert "feature '\\'khmeimim\\' \\(\\#0\\)" not in errors[0]  # escaped once, not twice
+    assert "not a finite number" in errors[0] and "*Fix:*" in errors[0]
     assert "zip path traversal" in errors[1] and "\\.\\./evil\\.shp" in errors[1]
 
 

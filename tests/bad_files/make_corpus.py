@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import make_realworld
 import shapely
 
 HERE = Path(__file__).resolve().parent
@@ -162,4 +163,5 @@ if __name__ == "__main__":
         geojson_files()
         zip_files()
         other_files()
+        make_realworld.build()
     print("\n".join(sorted(p.name for p in HERE.iterdir() if p.suffix != ".py")))

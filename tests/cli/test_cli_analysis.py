@@ -63,7 +63,7 @@ def test_stats_json_on_8_december(capsys):
     assert stats["total_km2"] == pytest.approx(SYRIA_KM2, abs=1)
     areas = {a["controller"]: a["area_km2"] for a in stats["areas"]}
     assert sum(areas.values()) == pytest.approx(SYRIA_KM2, abs=1)
-    assert areas["hts_led"] > areas["assad_government"]
+    assert areas["hts_led"] > areas.get("assad_government", 0)
     by_status = stats["installations"]["by_status"]
     assert by_status["active"] >= 2
     sites = {s["site_id"]: s["status"] for s in stats["installations"]["sites"]}
@@ -72,8 +72,9 @@ def test_stats_json_on_8_december(capsys):
     assert "within" not in stats
 
 
-def test_stats_routes_and_exposure_on_15_december(capsys):
-    stats = run_json(capsys, "stats", "--date", "2024-12-15", "--json")
+def test_stats_routes_and_exposure_on_13_december(capsys):
+    # The FT reported the convoy on 15 Dec as done "in recent days": it is drawn 13-14 Dec.
+    stats = run_json(capsys, "stats", "--date", "2024-12-13", "--json")
     convoy = next(r for r in stats["routes"] if r["route_id"] == "damascus-evacuation")
     assert sum(p["km"] for p in convoy["exposure"]) == pytest.approx(convoy["length_km"],
                                                                      rel=0.001)
@@ -93,9 +94,9 @@ def test_stats_radius_lists_what_lies_near_each_base(capsys):
 
 
 def test_stats_text_output(capsys):
-    assert main(["stats", "--date", "2024-12-15"]) == 0
+    assert main(["stats", "--date", "2024-12-13"]) == 0
     out = capsys.readouterr().out
-    assert "Figures for 2024-12-15" in out and "185,941 km²" in out
+    assert "Figures for 2024-12-13" in out and "185,941 km²" in out
     assert "Damascus-area evacuation convoy" in out
 
 

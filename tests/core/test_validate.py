@@ -41,18 +41,21 @@ def test_not_a_feature_collection(write_geojson):
     assert "expected \"FeatureCollection\"" in only(err, "not-featurecollection").message
 
 
-def test_feature_without_geometry_is_named(write_geojson):
+def test_null_geometry_is_left_out_with_a_warning_naming_it(write_geojson):
     bad = feature("tartus")
     bad["geometry"] = None
-    err = problems_of(write_geojson([feature("ok"), bad]))
-    p = only(err, "no-geometry")
-    assert p.feature == "'tartus' (#1)" and "has no geometry" in p.message
+    frame = load_layer(write_geojson([feature("ok"), bad]))
+    assert list(frame["id"]) == ["ok"]
+    (p,) = [p for p in frame.attrs["problems"] if p.rule == "null-geometry"]
+    assert p.feature == "'tartus' (#1)" and p.severity == "warning"
+    assert "has no geometry (null or empty); it is not drawn" in p.message
 
 
 def test_non_numeric_coordinates(write_geojson):
     bad = feature("x", geometry={"type": "Point", "coordinates": ["36.2", 33.5]})
-    assert "not finite numbers" in only(problems_of(write_geojson([bad])),
-                                        "bad-coordinates").message
+    p = only(problems_of(write_geojson([bad])), "bad-coordinates")
+    assert p.feature == "'x' (#0)"
+    assert "coordinates of the Point holds text '36.2', which is not a finite number" in p.message
 
 
 def test_missing_contract_properties_listed_together(write_geojson):
@@ -207,5 +210,16 @@ def test_lookalike_date_column_gets_a_rename_hint(write_geojson):
     path = write_geojson([{"type": "Feature", "properties": {"id": "a", "date": "2024-12-08"},
                            "geometry": {"type": "Point", "coordinates": [36.3, 33.5]}}])
     frame = load_layer(path)
-    hint = next(p for p in frame.attrs["problems"] if p.rule == "missing-valid_from")
+    assert not [p for p in frame.attrs["problems"] if p.rule == "missing-valid_from"]
+    (note,) = [p for p in frame.attrs["problems"] if p.rule == "date-column"]
+    assert "read 'date' as the date (valid_from): each feature shows on that day only" in \
+        note.message
+    assert f"{frame['valid_from'].iloc[0]:%Y-%m-%d}" == "2024-12-08"
+    assert f"{frame['valid_to'].iloc[0]:%Y-%m-%d}" == "2024-12-09"
+
+
+def test_lookalike_date_that_is_no_date_keeps_the_rename_hint(write_geojson):
+    path = write_geojson([{"type": "Feature", "properties": {"id": "a", "date": "soon"},
+                           "geometry": {"type": "Point", "coordinates": [36.3, 33.5]}}])
+    hint = next(p for p in load_layer(path).attrs["problems"] if p.rule == "missing-valid_from")
     assert "Rename the 'date' property to 'valid_from'" in hint.fix

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from layers.core import validate
+from layers.core import tiling
 
 
 def _zones(geoms, controllers, day="2024-12-01") -> gpd.GeoDataFrame:
@@ -17,13 +17,13 @@ def _zones(geoms, controllers, day="2024-12-01") -> gpd.GeoDataFrame:
 
 def _check(frame, coverage=None) -> list:
     problems: list = []
-    validate.check_zone_tiling(frame, "zones.geojson", problems, coverage=coverage)
+    tiling.check_zone_tiling(frame, "zones.geojson", problems, coverage=coverage)
     return problems
 
 
 def test_shared_edges_take_the_coverage_path_and_pass():
     geoms = [shapely.box(36, 34, 36.5, 35), shapely.box(36.5, 34, 37, 35)]
-    assert validate._is_coverage(pd.Series(geoms).to_numpy())
+    assert tiling._is_coverage(pd.Series(geoms).to_numpy())
     assert _check(_zones(geoms, ["sdf", "sna"]), coverage=shapely.box(36, 34, 37, 35)) == []
 
 
@@ -32,7 +32,7 @@ def test_edges_that_do_not_share_vertices_still_pass_on_the_exact_path():
     left = shapely.box(36, 34, 36.5, 35)
     right = shapely.Polygon([(36.5, 34), (37, 34), (37, 35), (36.5, 35), (36.5, 34.5)])
     geoms = [left, right]
-    assert not validate._is_coverage(pd.Series(geoms).to_numpy())
+    assert not tiling._is_coverage(pd.Series(geoms).to_numpy())
     assert _check(_zones(geoms, ["sdf", "sna"]), coverage=shapely.box(36, 34, 37, 35)) == []
 
 

@@ -119,14 +119,16 @@ def test_hostile_and_broken_files_run_nothing_and_keep_the_map(app_url):
     with offline_page((1400, 1000)) as (page, log):
         zones_before = open_app(page, app_url)
         upload(page, [(HOSTILE_NAME, (CORPUS / "hostile.geojson").read_bytes()),
-                      ("no-geometry.geojson", (CORPUS / "no-geometry.geojson").read_bytes()),
+                      ("bad-coordinates.geojson",
+                       (CORPUS / "bad-coordinates.geojson").read_bytes()),
                       ("zip-slip.zip", (CORPUS / "zip-slip.zip").read_bytes()),
                       ("not-json.geojson", (CORPUS / "not-json.geojson").read_bytes())])
         errors = page.locator("[data-testid=stAlertContentError]")
         wait_for(page, lambda: errors.count() == 3, 60, "three error reports")
         text = " ".join(errors.all_inner_texts())
-        assert "no-geometry.geojson was not loaded (1 problem)" in text
-        assert "feature 'tartus' (#1): has no geometry." in text
+        assert "bad-coordinates.geojson was not loaded (1 problem)" in text
+        assert "feature 'khmeimim' (#0): has a malformed geometry: coordinates of the Point " \
+            "holds text '35.9486', which is not a finite number." in text
         assert "unsafe path '../evil.shp'" in text and "zip path traversal" in text
         assert "is not valid JSON (line 2, column 49)" in text
         # the hostile file loaded: its name and values are shown as text
@@ -167,11 +169,11 @@ def test_oversized_file_is_refused_with_the_limit(app_url):
     """BRIEFING_MAX_UPLOAD_MB=5 for this server: a 6 MB file is refused, with the figure."""
     with offline_page((1400, 1000)) as (page, log):
         open_app(page, app_url)
-        assert "Up to 5 MB" in page.locator("[data-testid=stSidebar]").inner_text()
+        assert "Up to 5 MiB" in page.locator("[data-testid=stSidebar]").inner_text()
         upload(page, [("big.geojson", b" " * (6 * 1024 * 1024))])
         sidebar = page.locator("[data-testid=stSidebar]")
         message = wait_for(page, lambda: re.search(r"must be ([\d.]+) ?MB or smaller|over the "
-                                                   r"limit of ([\d.]+) MB", sidebar.inner_text()),
+                                                   r"limit of ([\d.]+) MiB", sidebar.inner_text()),
                            60, "the size message")
         assert float(message.group(1) or message.group(2)) == 5
         nothing_ran(page, log)

@@ -21,6 +21,7 @@ from shapely.geometry import shape
 
 from layers import DateError, ExportError, UnknownLayerError
 from layers.core.catalog import LayerSpec
+from layers.core.sources import parse_reference
 from layers.core.view import MapView, Overlay, view_layers
 from layers.export.files import (
     FORMATS,
@@ -101,10 +102,12 @@ def test_each_format_opens_with_its_reader_and_matches_the_screen(real, fmt, tmp
         for needle in (title, "As of 8 December 2024", "2024-12-08", "Sources",
                        "Borders: Natural Earth", "UNCLASSIFIED // OPEN SOURCE"):
             assert needle in text
-        shown_sources = {s.strip() for _, f in view_layers(real, view)
-                         for v in f["source"].dropna() for s in v.split(";")}
+        # The numbered block names each publication once: "Reuters [31] 5 Dec 2024, ...".
+        publications = {parse_reference(s.strip())[0] for _, f in view_layers(real, view)
+                        for v in f["source"].dropna() for s in v.split(";")}
         flat = " ".join(text.split())
-        assert sum(s in flat for s in shown_sources) >= 3
+        assert sum(p in flat for p in publications) >= 3
+        assert len(re.findall(r"\[\d+\]", flat)) >= 3
     elif fmt == "svg":
         root = ET.fromstring(data)
         assert root.tag.endswith("svg")
@@ -381,13 +384,14 @@ def test_app_panel_has_a_button_per_format_and_renders_nothing_until_clicked(loa
 
 
 def test_app_buttons_make_the_same_files_as_the_cli(loaded):
-    from dashboard.downloads import _maker, _pack_maker, cli_command
+    from dashboard.downloads import _pack_maker, cli_command, maker
+    from layers.render.layout import Layout
 
     view = make_view(loaded, "2024-12-16", bbox=(35.6, 34.7, 36.3, 35.6))
-    doc = json.loads(_maker(loaded, view, "geojson", "UNCLASSIFIED // OPEN SOURCE")())
+    doc = json.loads(maker(loaded, view, "geojson", "UNCLASSIFIED // OPEN SOURCE")())
     assert {(f["properties"]["layer"], f["properties"]["id"]) for f in doc["features"]} == \
         expected_ids(loaded, view)
-    gif = _pack_maker(loaded, view, [view.day], "gif", "X")()
+    gif = _pack_maker(loaded, view, [view.day], "gif", "X", Layout(), None)()
     assert gif[:3] == b"GIF"
     command = cli_command(view, "kml", "SECRET", "UNCLASSIFIED // OPEN SOURCE")
     assert command.startswith("python -m layers export --date 2024-12-16 --format kml")

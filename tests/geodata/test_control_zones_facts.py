@@ -33,7 +33,7 @@ TOWN_TOLERANCE_DEG = 0.02
 
 CONTROLLERS = {
     "assad_government", "hts_led", "transitional_government", "sna", "sdf",
-    "southern_factions", "druze_factions", "us_sfa", "israel",
+    "southern_factions", "druze_factions", "us_sfa", "israel", "shared_government_sdf",
 }
 REQUIRED = {"id", "name", "valid_from", "valid_to", "source", "confidence", "controller",
             "approximate", "notes"}
@@ -55,6 +55,7 @@ TOWNS: dict[str, tuple[float, float]] = {
 }
 
 A, H, T = "assad_government", "hts_led", "transitional_government"
+S = "shared_government_sdf"
 CASES: list[tuple[str, str, str]] = [
     # Greater Idlib and the 27-30 Nov offensive (§4, §5)
     ("Idlib", "2024-11-26", H), ("Idlib", "2025-03-01", T), ("Jisr al-Shughur", "2024-11-26", H),
@@ -70,8 +71,9 @@ CASES: list[tuple[str, str, str]] = [
     ("Tell Rifaat", "2024-11-30", "sdf"), ("Tell Rifaat", "2024-12-02", "sna"),
     ("Kuweires", "2024-11-30", A), ("Kuweires", "2024-12-01", "sna"),
     ("Manbij", "2024-12-08", "sdf"), ("Manbij", "2024-12-10", "sna"), ("Manbij", "2025-02-01", T),
-    ("Deir Hafer", "2024-12-15", "sdf"), ("Deir Hafer", "2026-01-21", T),
-    ("Tishrin Dam", "2025-04-11", "sdf"), ("Tishrin Dam", "2025-04-12", T),
+    ("Deir Hafer", "2024-12-15", "sdf"), ("Deir Hafer", "2026-01-16", "sdf"),
+    ("Deir Hafer", "2026-01-17", T), ("Deir Hafer", "2026-01-21", T),
+    ("Tishrin Dam", "2025-04-11", "sdf"), ("Tishrin Dam", "2025-04-12", S),
     # Hama, Homs, Damascus (§4 5-8 Dec)
     ("Hama", "2024-12-04", A), ("Hama", "2024-12-05", H),
     ("Rastan", "2024-12-05", A), ("Rastan", "2024-12-06", H), ("Talbiseh", "2024-12-06", H),
@@ -80,10 +82,12 @@ CASES: list[tuple[str, str, str]] = [
     ("Damascus", "2024-12-07", A), ("Damascus", "2024-12-08", H), ("Damascus", "2025-02-01", T),
     ("Qudsaya", "2024-12-15", H), ("Nabk", "2024-12-08", H),
     # The coast (§4 8-9 Dec; §1 Russian sites)
-    ("Latakia", "2024-12-08", A), ("Latakia", "2024-12-10", H),
-    ("Tartus", "2024-12-08", A), ("Tartus", "2024-12-09", H),
+    # TASS 9 Dec: the opposition controls the coast from 8 Dec (the zones said 9 Dec before).
+    ("Latakia", "2024-12-07", A), ("Latakia", "2024-12-08", H), ("Latakia", "2024-12-10", H),
+    ("Tartus", "2024-12-07", A), ("Tartus", "2024-12-08", H), ("Tartus", "2024-12-09", H),
     ("Jableh", "2024-12-09", H), ("Baniyas", "2025-03-01", T),
-    ("Khmeimim", "2024-12-08", A), ("Khmeimim", "2024-12-13", H),
+    ("Khmeimim", "2024-12-07", A), ("Khmeimim", "2024-12-08", H),
+    ("Khmeimim", "2024-12-13", H),
     ("Tartus naval facility", "2025-10-15", T),
     # The south (§4 7-8 Dec, Jul 2025)
     ("Daraa", "2024-12-06", A), ("Daraa", "2024-12-10", "southern_factions"),
@@ -101,17 +105,25 @@ CASES: list[tuple[str, str, str]] = [
     ("Deir ez-Zor", "2024-12-12", H), ("Deir ez-Zor", "2025-06-01", T),
     ("Mayadin", "2024-12-06", "sdf"), ("Albu Kamal", "2024-11-26", A),
     ("Albu Kamal", "2024-12-08", "sdf"),
+    # TRT World: back with the new authorities by about 20 Dec 2024.
+    ("Mayadin", "2024-12-19", "sdf"), ("Mayadin", "2024-12-21", H),
+    ("Albu Kamal", "2024-12-21", H), ("Albu Kamal", "2025-03-01", T),
     # The north-east (§4 7 Dec, Jan 2026; §5 mid-Feb 2026)
-    ("Raqqa", "2024-11-26", "sdf"), ("Raqqa", "2026-01-19", "sdf"), ("Raqqa", "2026-01-21", T),
-    ("Tabqa", "2025-06-01", "sdf"), ("Tabqa", "2026-01-21", T),
+    # The January 2026 offensive: Tabqa and Raqqa from 18 Jan (not 20 Jan).
+    ("Raqqa", "2024-11-26", "sdf"), ("Raqqa", "2026-01-17", "sdf"), ("Raqqa", "2026-01-18", T),
+    ("Raqqa", "2026-01-21", T),
+    ("Tabqa", "2025-06-01", "sdf"), ("Tabqa", "2026-01-17", "sdf"), ("Tabqa", "2026-01-18", T),
+    ("Tabqa", "2026-01-21", T),
     ("Ain Issa", "2024-11-26", "sdf"), ("Ain Issa", "2026-01-21", T),
     ("Tell Tamr", "2024-11-26", "sdf"), ("Tell Tamr", "2026-03-01", "sdf"),
     ("Kobani", "2024-11-26", "sdf"), ("Kobani", "2026-01-21", "sdf"),
     ("Kobani", "2026-11-25", "sdf"),
+    # 30 Jan 2026 agreement: Interior Ministry forces into both cities, shared.
     ("Qamishli", "2024-11-26", A), ("Qamishli", "2024-12-10", "sdf"),
-    ("Qamishli", "2026-03-01", "sdf"), ("Qamishli airport", "2024-12-06", A),
-    ("Qamishli airport", "2024-12-07", "sdf"),
-    ("Hasakah", "2024-11-26", A), ("Hasakah", "2026-03-01", "sdf"),
+    ("Qamishli", "2026-01-29", "sdf"), ("Qamishli", "2026-01-30", S),
+    ("Qamishli", "2026-03-01", S), ("Qamishli airport", "2024-12-06", A),
+    ("Qamishli airport", "2024-12-07", "sdf"), ("Qamishli airport", "2026-02-01", S),
+    ("Hasakah", "2024-11-26", A), ("Hasakah", "2026-01-29", "sdf"), ("Hasakah", "2026-03-01", S),
 ]
 
 

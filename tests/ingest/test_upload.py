@@ -35,8 +35,11 @@ EXPECTED = {
     "not-featurecollection.geojson": (False, "not-featurecollection", "error",
                                       "expected \"FeatureCollection\""),
     "empty.geojson": (False, "empty", "error", "has no features"),
-    "no-geometry.geojson": (False, "no-geometry", "error", "has no geometry"),
-    "bad-coordinates.geojson": (False, "bad-coordinates", "error", "not finite numbers"),
+    "no-geometry.geojson": (True, "null-geometry", "warning",
+                            "has no geometry (null or empty); it is not drawn"),
+    "bad-coordinates.geojson": (False, "bad-coordinates", "error",
+                                "coordinates of the Point holds text '35.9486', which is not a "
+                                "finite number"),
     "latlon-swapped.geojson": (False, "latlon-swapped", "error",
                                "latitude and longitude look swapped"),
     "web-mercator-no-crs.geojson": (False, "projected-coordinates", "error",
@@ -72,6 +75,63 @@ EXPECTED = {
     "kml-doctype.kml": (False, "kml-doctype", "error", "declares a DOCTYPE or ENTITY"),
     "pdf-renamed.geojson": (False, "unsupported-format", "error", "looks like a PDF document"),
     "lone.shp": (False, "unsupported-format", "error", "looks like a bare .shp file"),
+    # Issue 16: what the world's files contain (tests/bad_files/make_realworld.py).
+    "unclosed-ring.geojson": (False, "unclosed-ring", "error",
+                              "ring 0 of coordinates (the exterior) is not closed: it starts at "
+                              "[35.8, 34.8] and ends at [35.8, 34.9]"),
+    "unclosed-ring.kml": (False, "unclosed-ring", "error",
+                          "ring 0 of coordinates (the exterior) is not closed: it starts at "
+                          "[35.8, 34.8] and ends at [35.8, 34.9]"),
+    "short-ring.geojson": (False, "short-ring", "error", "has 3 positions; a ring needs at "
+                           "least 4 (3 corners and the first again)"),
+    "bad-bbox.geojson": (False, "bad-bbox", "error", "the FeatureCollection's \"bbox\" is an "
+                         "array of 3; expected an array of 4 (or 6) numbers"),
+    "bad-id.geojson": (False, "bad-id", "error", '"id" is a JSON object; expected a string or '
+                       "a number"),
+    "ambiguous-member.geojson": (False, "ambiguous-member", "error",
+                                 'has a "coordinates" member beside "geometry" (RFC 7946 §7.1'),
+    "bad-properties.geojson": (False, "bad-properties", "error",
+                               '"properties" is a JSON array; expected an object or null'),
+    "one-number-position.geojson": (False, "bad-coordinates", "error",
+                                    "coordinates of the Point is a position of 1 number; "
+                                    "expected [longitude, latitude]"),
+    "numbers-not-positions.geojson": (False, "bad-coordinates", "error",
+                                      "coordinates of the LineString holds numbers where "
+                                      "positions were expected"),
+    "inhomogeneous.geojson": (False, "bad-coordinates", "error",
+                              "position 1 of ring 0 of coordinates (the exterior) of the Polygon "
+                              "nests arrays one level too deep"),
+    "huge-integer.geojson": (False, "bad-coordinates", "error",
+                             "holds a number too large to be a coordinate, which is not a "
+                             "finite number"),
+    "clockwise.geojson": (True, "winding-order", "warning", "exterior rings wound clockwise"),
+    "nested-collection.geojson": (True, "nested-collection", "warning",
+                                  "GeometryCollections nested inside GeometryCollections"),
+    "excess-precision.geojson": (True, "excessive-precision", "warning",
+                                 "coordinates with up to 14 decimal places"),
+    "world-edge.geojson": (True, "coordinates-at-edge", "warning",
+                           "2 vertices up to 0.0000019° beyond longitude ±180"),
+    "dated-event-date.geojson": (True, "date-column", "warning",
+                                 "read 'event_date' as the date (valid_from): each feature "
+                                 "shows on that day only"),
+    "esri-arcgis.json": (True, "esri-json", "warning", "is Esri JSON (an ArcGIS export)"),
+    "bare-linearring.kml": (True, "kml-dates", "warning", "KML TimeStamp read as valid_from"),
+    "two-placemarks.kml": (True, "kml-dates", "warning", "KML TimeSpan read as valid_from"),
+    "google-timeline.kml": (True, "kml-dates", "warning",
+                            "KML TimeSpan and gx:Track read as valid_from/valid_to"),
+    "kml-doctype-late.kml": (False, "kml-doctype", "error", "declares a DOCTYPE or ENTITY"),
+    "kmz-doctype.kmz": (False, "kml-doctype", "error", "declares a DOCTYPE or ENTITY"),
+    "kmz-networklink.kmz": (True, "kml-network-link", "warning",
+                            "has NetworkLink elements; they are not followed"),
+    "acled-export.csv": (True, "approximate-location", "warning",
+                         "2 rows are placed only approximately (geo_precision 2–3); each is "
+                         "drawn as a circle of uncertainty"),
+    "csv-no-coordinates.csv": (False, "no-coordinates", "error",
+                               "is a table without a lat or lon column"),
+    "analyst-own-columns.xlsx": (True, "table-columns", "warning",
+                                 "columns used: lat: 'Y', lon: 'X', date: 'Day'"),
+    "patrol-track.gpx": (True, "gpx-read", "warning",
+                         "GPX read as 1 track, 0 routes, 1 waypoint"),
 }
 
 
@@ -220,7 +280,9 @@ def test_limits_come_from_the_environment():
     (b"<?xml version='1.0'?><kml>", "x.xml", "kml"),
     (b"<!DOCTYPE html><html>", "x.kml", None),
     (b"\x89PNG\r\n", "x.geojson", None),
-    (b"id,lat,lon\n", "x.csv", None),
+    (b"id,lat,lon\n", "x.csv", "csv"),
+    (b"PK\x03\x04rest", "x.xlsx", "xlsx"),
+    (b"<?xml version='1.0'?><gpx version='1.1'>", "x.xml", "gpx"),
 ])
 def test_sniffing_trusts_bytes_over_names(head, name, kind):
     assert sniff(head, name).kind == kind

@@ -165,7 +165,9 @@ def test_title_date_sources_caveat_made_and_banners(loaded):
     assert "As of 8 December 2024" in found
     assert found.count("SECRET // TEST ONLY") == 2
     joined = "\n".join(found)
-    assert "Test source z-west-hts" in joined and "Borders: Natural Earth" in joined
+    # Numbered as in the Sources panel (A to Z), then the basemap's credit.
+    flat = " ".join(joined.split())  # the block is wrapped
+    assert re.search(r"Test source [\w-]+ \[\d+\]", flat) and "Borders: Natural Earth" in flat
     assert "Zones of control are schematic" in joined
     assert f"Made {page.made:%Y-%m-%d %H:%M} UTC" in joined
     assert "As-of date 2024-12-08" in joined
@@ -205,8 +207,10 @@ def test_sources_are_distinct_and_capped():
                              geometry=[Point(36, 34)] * 60, crs="EPSG:4326")
     text = sources_text([(None, frame)], "Borders: Natural Earth", max_chars=300)
     assert text.count("Shared") == 1
-    assert len(text) <= 300 and re.search(r"; and \d+ more\. Borders: Natural Earth$", text)
-    assert "Source number 0" in text
+    assert len(text) <= 300
+    assert re.search(r"; and \d+ more \(full list in the Sources tab\)\. Borders: Natural Earth$",
+                     text)
+    assert "Shared [1]" in text and "Source number 0 [2]" in text  # numbered, A to Z
 
 
 # --- the files --------------------------------------------------------------------------------

@@ -115,7 +115,9 @@ def test_view_from_url_sets_center_and_zoom():
 def test_asset_urls_can_be_redirected():
     m = webmap.base_map(load_catalog(), asset_url=lambda folder, name: f"./{folder}/{name}")
     assert m.default_js == [("leaflet", "./leaflet/leaflet.js"),
-                            ("briefing_measure", "./briefing/measure.js")]
+                            ("briefing_measure", "./briefing/measure.js"),
+                            ("briefing_grid", "./briefing/grid.js"),
+                            ("briefing_area", "./briefing/area.js")]
 
 
 def test_place_and_country_labels_are_escaped(tmp_path):
@@ -160,15 +162,16 @@ def test_features_carry_only_style_and_escaped_html(dec8):
 
 def test_tooltip_and_popup_give_name_status_dates_source_confidence(dec8):
     spec, frame = next((s, f) for s, f in dec8 if s.id == "installations")
-    row = frame[frame["id"] == "tartus-site-2024-12-01"].iloc[0]
+    row = frame[frame["id"] == "tartus-site-2024-12-06"].iloc[0]
     data = webmap.layer_geojson(spec, frame[frame["id"] == row["id"]])
     props = data["features"][0]["properties"]
     assert "Tartus naval facility" in props["_tip"]
-    assert "Drawing down" in props["_tip"] and "2024-12-01 – 2025-01-21" in props["_tip"]
+    assert "Drawing down" in props["_tip"] and "2024-12-06 – 2025-01-27" in props["_tip"]
     assert "medium confidence" in props["_tip"] and "Source:" in props["_tip"]
     popup = props["_pop"]
-    for text in ("Status", "Drawing down", "First day", "2024-12-01", "Last day", "2025-01-21",
-                 "Planet Labs via Reuters", "Confidence", "medium", "±200 m"):
+    for text in ("Status", "Drawing down", "First day", "2024-12-06", "Last day", "2025-01-27",
+                 "Planet Labs via Reuters", "Confidence", "medium", "±200 m",
+                 "Source no.", f"[{row['source_refs']}] in the Sources list"):
         assert text in popup, text
 
 
@@ -212,7 +215,9 @@ def test_legend_lists_what_is_on_the_map(dec8):
     sections = dict((s.id, [e.value for e in entries])
                     for s, entries in webmap.legend_sections(dec8))
     assert sections["evacuation_routes"] == ["air", "sea"], "the inbound airlift and the sealift"
-    assert "assad_government" in sections["control_zones"]
+    # TASS 9 Dec: the coast is the opposition's from 8 Dec, so no Assad zone is left.
+    assert "hts_led" in sections["control_zones"]
+    assert "assad_government" not in sections["control_zones"]
     assert "transitional_government" not in sections["control_zones"]
     assert "places" not in sections
 

@@ -85,6 +85,9 @@
   }
 
   function featureLayer(layer, f) {
+    if (layer.kind === "annotations" && window.BriefingAnnotations) {
+      return window.BriefingAnnotations.layer(f.mark);  /* the mark's own look */
+    }
     return L.geoJSON(f.geometry, {
       style: function (g) { return styleFor(layer, f, g.geometry.type); },
       pointToLayer: function (g, latlng) {
@@ -157,6 +160,10 @@
     document.getElementById("daynote").textContent = day + " · change " +
       (data.dates.indexOf(day) + 1) + " of " + data.dates.length;
     var src = document.getElementById("sources");
+    /* Numbered sources ("[N] ..."), in the order of the dashboard's Sources tab. */
+    sources.sort(function (a, b) {
+      return (parseInt(a.slice(1), 10) || 1e9) - (parseInt(b.slice(1), 10) || 1e9);
+    });
     src.textContent = sources.concat(data.basemapCredit ? [data.basemapCredit] : []).join("; ");
   }
 
