@@ -113,7 +113,8 @@ def test_popup_above_labels_no_focus_outline_and_shift_click_reads_coordinates(a
             const r = document.querySelector('.leaflet-popup-content').getBoundingClientRect();
             const hits = Array.from(document.querySelectorAll('.leaflet-tooltip.bm-label'))
               .filter((el) => { const b = el.getBoundingClientRect();
-                return b.right > r.left && b.left < r.right && b.bottom > r.top && b.top < r.bottom; });
+                return b.right > r.left && b.left < r.right
+                  && b.bottom > r.top && b.top < r.bottom; });
             return hits.map((el) => { const b = el.getBoundingClientRect();
               const x = (Math.max(b.left, r.left) + Math.min(b.right, r.right)) / 2;
               const y = (Math.max(b.top, r.top) + Math.min(b.bottom, r.bottom)) / 2;
