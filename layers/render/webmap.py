@@ -183,7 +183,7 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
         url, attribution = TILES[basemap]
         folium.TileLayer(tiles=url, attr=attribution, name=BASEMAPS[basemap],
                          max_zoom=19, max_native_zoom=18 if basemap == "osm" else 17).add_to(m)
-    add_offline_basemap(m, catalog, labels=basemap != "osm", asset_url=asset_url)
+    add_offline_basemap(m, catalog, asset_url=asset_url)  # names too: tiles may not load
     _ZoomClasses(LABEL_ZOOMS).add_to(m)
     _MeasureControl().add_to(m)
     _add_position_tools(m, catalog, asset_url)

