@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.core.annotation_rules import validate_annotations
 from layers.core.vocab import CONFIDENCE, CONTRACT, KIND_GEOMETRIES, KIND_VOCAB
 from layers.geo.coordcheck import (
     DEFAULT_REGION,
@@ -62,7 +63,6 @@ def validate_frame(frame: gpd.GeoDataFrame, kind: str, label: str, *,
         geometries repaired if asked), and every problem found.
     """
     if kind == "annotations":  # an analyst's marks: a contract of their own
-        from layers.core.annotation_rules import validate_annotations
         return validate_annotations(frame, label, region=region, repair=repair)
     problems: list[Problem] = []
     if frame.empty:
@@ -342,7 +342,6 @@ def check_zone_tiling(frame: gpd.GeoDataFrame, label: str, problems: list[Proble
     controllers found with a spatial index and measured where interiors meet.
     """
     from layers.core.timeline import as_of, change_dates
-
     seen: set[frozenset[str]] = set()
     for day in change_dates([frame]) or [dt.date.today()]:
         today = as_of(frame, day)
