@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.core.annotation_rules import validate_annotations
 from layers.core.tiling import check_zone_tiling
 from layers.core.vocab import CONFIDENCE, CONTRACT, KIND_GEOMETRIES, KIND_VOCAB
 from layers.geo.coordcheck import (
@@ -58,7 +59,6 @@ def validate_frame(frame: gpd.GeoDataFrame, kind: str, label: str, *,
         geometries repaired if asked), and every problem found.
     """
     if kind == "annotations":  # an analyst's marks: a contract of their own
-        from layers.core.annotation_rules import validate_annotations
         return validate_annotations(frame, label, region=region, repair=repair)
     problems: list[Problem] = []
     if frame.empty:
