@@ -184,7 +184,7 @@ class Session:
         """A run the server starts by itself (the live watch), or None within ``seconds``."""
         try:
             return await self._read_run(time.perf_counter(), time.monotonic() + seconds)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             return None
 
     # -- widgets --------------------------------------------------------------------
@@ -239,7 +239,7 @@ class Session:
                 result = await self.rerun()
                 self.reconnects += 1
                 return result, time.monotonic() - start
-            except Exception as exc:  # noqa: BLE001 - retried until the budget is spent
+            except Exception as exc:
                 last = exc
                 await self.close()
                 await asyncio.sleep(0.25)

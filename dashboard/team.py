@@ -6,8 +6,8 @@ Three hooks for :mod:`dashboard.app`, each doing nothing outside team mode
 - :func:`gate` runs first: no vouched identity, no page; a store that does not
   answer, a page that says so in words and retries by itself;
 - :func:`show_identity` names the user in the sidebar and polls the store's data
-  version once a second in a small fragment and reruns the page when another process saved something, so an edit
-  shows everywhere within two seconds without a reload;
+  version once a second in a small fragment, rerunning the page when another
+  process saved something: an edit shows everywhere within 2 s without a reload;
 - :func:`timed_run` records each full run's server time (``BRIEFING_STEP_LOG``), the
   figure the load benchmark reports.
 """
@@ -50,7 +50,7 @@ def gate() -> Identity:
         ident = current_identity()
     except StoreDownError as exc:
         _unavailable(str(exc))
-    except Exception as exc:  # noqa: BLE001 - the role read failed the same way
+    except Exception as exc:
         _unavailable(unavailable_message(exc))
     if ident.name is None:
         st.error("No identity: this connection did not come through the team's proxy, so "
@@ -73,7 +73,7 @@ def _retry() -> None:
     """While the store is down: look again every 2 s and bring the page back when it answers."""
     try:
         current_version(_url())
-    except Exception:  # noqa: BLE001 - still down: keep the message, try again later
+    except Exception:
         st.caption(f"Last tried {dt.datetime.now():%H:%M:%S}; trying again every 2 s.")
         return
     st.rerun(scope="app")
@@ -94,7 +94,7 @@ def show_identity() -> None:
 def _live() -> None:
     try:
         version = current_version(_url())
-    except Exception:  # noqa: BLE001 - the whole page shows the outage on its rerun
+    except Exception:
         st.rerun(scope="app")
         return
     if st.session_state.get(SEEN_VERSION) != version:

@@ -43,7 +43,7 @@ def read_version(url: str) -> Any:
         return _fallback_version(engine)
     except LayersError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any driver error means the same to a user
+    except Exception as exc:
         raise StoreDownError(unavailable_message(exc)) from None
 
 

@@ -151,7 +151,7 @@ def set_role(engine, user: str, role: str, by: Identity | str) -> None:
         by_name = by
     ensure_schema(engine)
     t = table()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         done = conn.execute(t.update().where(t.c.user_name == user).values(
             role=role, granted_by=by_name, granted_at=now)).rowcount
@@ -207,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LayersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+    except Exception as exc:
         print(f"error: the store at {_safe(url)} could not be reached: "
               f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
               file=sys.stderr)
@@ -221,7 +221,7 @@ def _safe(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "(unreadable URL)"
 
 
