@@ -66,11 +66,18 @@ class Session:
         self.timeout = timeout
         self.cookie = ""
         self.session_id = ""
-        self.widgets: dict[str, Widget] = {}
+        self.widgets: dict[str, Widget] = {}  # every widget seen, by id
         self.states: dict[str, object] = {}   # widget id -> WidgetState
         self.ws = None
         self.reconnects = 0
         self.app = ""
+        #: Large messages already received, by hash: offered on each rerun like the
+        #: browser's message cache, so the server sends a reference instead.
+        self.cache: dict[str, bytes] = {}
+        self.bytes_in = 0
+        self.unasked: list[tuple[float, RunResult]] = []  # (time, run) the server started
+        self._current = RunResult(seconds=0.0, status=-1)
+        self._chunks: list[bytes] = []
 
     # -- connection ---------------------------------------------------------------
     def _get_page(self) -> int:
@@ -95,6 +102,8 @@ class Session:
         """Load the page and open the websocket (offering the old session id, if any)."""
         import websockets
 
+        self._current = RunResult(seconds=0.0, status=-1)
+        self._chunks = []
         status = await asyncio.to_thread(self._get_page)
         if status != 200:
             raise ConnectionError(f"GET / answered {status}")
@@ -127,40 +136,72 @@ class Session:
         msg.rerun_script.page_script_hash = ""
         for state in self.states.values():
             msg.rerun_script.widget_states.widgets.append(state)
+        msg.rerun_script.cached_message_hashes.extend(self.cache)
         return msg.SerializeToString()
 
     async def rerun(self) -> RunResult:
-        """Send the widget states; wait for the full run to finish (fragment runs skipped)."""
+        """Send the widget states; wait for the full run to finish (fragment runs skipped).
+
+        Runs the server started by itself since the last call (the live watch) are
+        read first and kept in :attr:`unasked`, so they are not taken for this one.
+        """
+        await self.drain()
         start = time.perf_counter()
         await self.ws.send(self._back_msg())
         return await self._read_run(start, deadline=time.monotonic() + self.timeout)
 
-    async def _read_run(self, start: float, deadline: float) -> RunResult:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    async def drain(self) -> None:
+        """Read what has arrived already (a short wait only)."""
+        while True:
+            try:
+                data = await asyncio.wait_for(self.ws.recv(), 0.002)
+            except TimeoutError:
+                return
+            done = self._process(data)
+            if done is not None:
+                done.seconds = 0.0
+                self.unasked.append((time.time(), done))
+                del self.unasked[:-20]
 
-        result = RunResult(seconds=0.0, status=-1, app=self.app)
-        chunks: list[bytes] = []
+    async def _read_run(self, start: float, deadline: float) -> RunResult:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"{self.user}: no end of run within {self.timeout:.0f} s")
-            data = await asyncio.wait_for(self.ws.recv(), left)
-            msg = ForwardMsg()
+            done = self._process(await asyncio.wait_for(self.ws.recv(), left))
+            if done is not None:
+                done.seconds = time.perf_counter() - start
+                return done
+
+    def _process(self, data: bytes) -> RunResult | None:
+        """Take one ForwardMsg; the finished run when it ends one, else None."""
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.bytes_in += len(data)
+        msg = ForwardMsg()
+        msg.ParseFromString(data)
+        kind = msg.WhichOneof("type")
+        if kind == "ref_hash" and msg.ref_hash in self.cache:
+            data = self.cache[msg.ref_hash]
             msg.ParseFromString(data)
             kind = msg.WhichOneof("type")
-            if kind == "new_session":
-                self.session_id = msg.new_session.initialize.session_id or self.session_id
-                chunks, result.texts, result.errors = [], [], []
-            elif kind == "delta":
-                chunks.append(data)
-                self._read_delta(msg.delta, result)
-            elif kind == "script_finished":
-                if msg.script_finished in (FRAGMENT_DONE, EARLY_FOR_RERUN):
-                    continue
-                result.status = msg.script_finished
-                result.seconds = time.perf_counter() - start
-                result.raw = b"".join(chunks)
-                return result
+        elif msg.metadata.cacheable and msg.hash:
+            self.cache[msg.hash] = data
+        cur = self._current
+        if kind == "new_session":
+            self.session_id = msg.new_session.initialize.session_id or self.session_id
+            self._current = RunResult(seconds=0.0, status=-1, app=self.app)
+        elif kind == "delta":
+            self._chunks.append(data)
+            self._read_delta(msg.delta, cur)
+        elif kind == "script_finished" and msg.script_finished not in (FRAGMENT_DONE,
+                                                                       EARLY_FOR_RERUN):
+            cur.status = msg.script_finished
+            cur.raw = b"".join(self._chunks)
+            self._chunks = []
+            self._current = RunResult(seconds=0.0, status=-1, app=self.app)
+            return cur
+        return None
 
     def _read_delta(self, delta, result: RunResult) -> None:
         if delta.WhichOneof("type") != "new_element":
@@ -182,6 +223,8 @@ class Session:
 
     async def wait_run(self, seconds: float) -> RunResult | None:
         """A run the server starts by itself (the live watch), or None within ``seconds``."""
+        if self.unasked:
+            return self.unasked.pop(0)[1]
         try:
             return await self._read_run(time.perf_counter(), time.monotonic() + seconds)
         except TimeoutError:
