@@ -107,7 +107,10 @@ class Session:
         status = await asyncio.to_thread(self._get_page)
         if status != 200:
             raise ConnectionError(f"GET / answered {status}")
-        protocols = ["streamlit", "", self.session_id] if self.session_id else ["streamlit"]
+        # The second entry is the XSRF token (none here: no auth cookie to vouch for),
+        # the third the session to resume; websockets refuses an empty entry.
+        protocols = (["streamlit", "none", self.session_id] if self.session_id
+                     else ["streamlit"])
         headers = {"Authorization": self.auth}
         if self.cookie:
             headers["Cookie"] = self.cookie

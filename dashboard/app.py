@@ -79,7 +79,7 @@ def main() -> None:
     on_map = _map.read_state()
 
     with st.sidebar:
-        team.show_identity()
+        team.show_identity(list(catalog.ids))
         day = _sidebar.date_controls(_data.change_days(loaded), bounds,
                                      _data.event_labels(loaded))
         st.subheader("Layers")

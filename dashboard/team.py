@@ -4,9 +4,9 @@ Three hooks for :mod:`dashboard.app`, each doing nothing outside team mode
 (``BRIEFING_TEAM=1``) but the first:
 
 - :func:`gate` runs first: no vouched identity, no page; a store that does not
-  answer, a page that says so in words and retries by itself;
-- :func:`show_identity` names the user in the sidebar and polls the store's data
-  version once a second in a small fragment, rerunning the page when another
+  answer, a page that says so in words (and comes back when the store does);
+- :func:`show_identity` names the user in the sidebar (and offers the edit form);
+  the process's :mod:`dashboard.team_watch` thread reruns every page when another
   process saved something: an edit shows everywhere within 2 s without a reload;
 - :func:`timed_run` records each full run's server time (``BRIEFING_STEP_LOG``), the
   figure the load benchmark reports.
@@ -25,13 +25,12 @@ from collections.abc import Iterator
 import streamlit as st
 
 from dashboard.identity import current_identity, team_mode
+from dashboard.team_edit import render_team_edit
+from dashboard.team_watch import watcher
 from layers.store.live import StoreDownError, current_version, unavailable_message
 from layers.store.roles import Identity
 
 IDENTITY = "team_identity"
-SEEN_VERSION = "team_seen_version"
-#: Seconds between two looks at the store's data version.
-POLL_SECONDS = 1.0
 _LOG_LOCK = threading.Lock()
 
 
@@ -45,8 +44,9 @@ def gate() -> Identity:
         ident = current_identity()
         st.session_state[IDENTITY] = ident
         return ident
+    watcher(_url())
     try:
-        version = current_version(_url())
+        current_version(_url())
         ident = current_identity()
     except StoreDownError as exc:
         _unavailable(str(exc))
@@ -58,48 +58,25 @@ def gate() -> Identity:
                  "at the team's address (deploy/team.sh status prints it).")
         st.stop()
     st.session_state[IDENTITY] = ident
-    st.session_state.setdefault(SEEN_VERSION, version)
     return ident
 
 
 def _unavailable(message: str) -> None:
     st.error(message)
-    _retry()
+    st.caption(f"Last tried {dt.datetime.now():%H:%M:%S}. The page comes back by itself when "
+               "the store answers again.")
     st.stop()
 
 
-@st.fragment(run_every=dt.timedelta(seconds=2))
-def _retry() -> None:
-    """While the store is down: look again every 2 s and bring the page back when it answers."""
-    try:
-        current_version(_url())
-    except Exception:
-        st.caption(f"Last tried {dt.datetime.now():%H:%M:%S}; trying again every 2 s.")
-        return
-    st.rerun(scope="app")
-
-
-def show_identity() -> None:
-    """One line in the sidebar: who is signed in and what they may do."""
+def show_identity(layer_ids: list[str]) -> None:
+    """In the sidebar: who is signed in and what they may do, the live watch, the edit form."""
     ident: Identity | None = st.session_state.get(IDENTITY)
     if not team_mode() or ident is None:
         return
     may = {"viewer": "view and export", "editor": "view, export, edit and upload",
            "admin": "everything, and manage layers and roles"}.get(ident.role or "", "")
     st.caption(f"Signed in as **{ident.name}** ({ident.role}: {may}).")
-    _live()
-
-
-@st.fragment(run_every=dt.timedelta(seconds=POLL_SECONDS))
-def _live() -> None:
-    try:
-        version = current_version(_url())
-    except Exception:
-        st.rerun(scope="app")
-        return
-    if st.session_state.get(SEEN_VERSION) != version:
-        st.session_state[SEEN_VERSION] = version
-        st.rerun(scope="app")
+    render_team_edit(ident, layer_ids)
 
 
 @contextlib.contextmanager

@@ -124,7 +124,7 @@ global
   maxconn 4000
 defaults
   mode http
-  option redispatch
+  option redispatch 1
   retries 3
   timeout connect 1s
   timeout client 1h
@@ -150,7 +150,10 @@ backend apps
   cookie BRIEFING_APP insert indirect nocache httponly
   option httpchk GET /_stcore/health
   http-check expect status 200
-  default-server inter 1s fastinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
+  # A busy app answers its health check late: marked down only after ~6 s of silence.
+  # A killed one refuses connections at once, and those are redispatched on the spot.
+  timeout check 3s
+  default-server inter 2s fastinter 1s downinter 1s fall 3 rise 1
 $(for k in $(seq 1 "$APPS"); do echo "  server app$k 127.0.0.1:$((PORT + k)) check cookie app$k"; done)
 CFG
   )
