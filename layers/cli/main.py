@@ -23,6 +23,7 @@ COMMANDS = {
     "diff": "layers.cli.diff",
     "export": "layers.cli.export",
     "pack": "layers.cli.pack",
+    "store": "layers.cli.store",
 }
 
 

@@ -48,6 +48,9 @@ class MapView:
         Title for exports; None for the catalog's title.
     overlays
         Session layers (uploads, analysis results) drawn on top when visible.
+    known_on
+        "As known on": the record time the layers were read at (the workspace
+        store), or None for the latest record. :func:`known_on_title` stamps it.
     """
 
     day: dt.date
@@ -55,12 +58,27 @@ class MapView:
     bbox: tuple[float, float, float, float] | None = None
     title: str | None = None
     overlays: tuple[Overlay, ...] = ()
+    known_on: dt.datetime | None = None
 
     @classmethod
     def create(cls, day: str | dt.date, layer_ids: list[str] | tuple[str, ...], **kwargs
                ) -> MapView:
         """Build a view, reading ``day`` as YYYY-MM-DD."""
         return cls(day=parse_date(day), layer_ids=tuple(layer_ids), **kwargs)
+
+
+def known_on_title(title: str, day: dt.date, known_on: dt.datetime | None) -> str:
+    """A title that stamps both dates of an as-known-on view (unchanged without one).
+
+    ``Syria — situation on 8 Dec 2024, as recorded by 20 Dec 2024``: a map of what
+    the team knew then must never pass for what it knows now.
+    """
+    if known_on is None:
+        return title
+    end_of_day = (known_on.hour, known_on.minute, known_on.second) == (23, 59, 59)
+    clock = "" if end_of_day else f" {known_on:%H:%M} UTC"
+    return (f"{title} — situation on {day.day} {day:%b %Y}, as recorded by "
+            f"{known_on.day} {known_on:%b %Y}{clock}")
 
 
 #: As-of frames kept per source frame (dates an analyst moves between).

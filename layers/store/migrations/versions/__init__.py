@@ -1,0 +1,1 @@
+"""The migrations, oldest first (file names start with the revision)."""
