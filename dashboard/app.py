@@ -19,7 +19,7 @@ if str(_REPO) not in sys.path:  # `streamlit run` puts only dashboard/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from dashboard import _data, _map, _panels, _sidebar, _url, workspace  # noqa: E402
+from dashboard import _data, _map, _panels, _sidebar, _url, team, workspace  # noqa: E402
 from dashboard.analysis_panel import render_analysis  # noqa: E402
 from dashboard.annotations import render_annotations  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
@@ -68,6 +68,7 @@ def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title="Briefing map", page_icon="🗺️", layout="wide",
                        initial_sidebar_state="expanded")
+    team.gate()  # team deployment: a vouched user and a live store, or a message
     asset_problem = _data.ensure_static_assets()
     try:
         loaded = _data.loaded_layers()
@@ -81,6 +82,7 @@ def main() -> None:
     on_map = _map.read_state()
 
     with st.sidebar:
+        team.show_identity(list(catalog.ids))
         day = _sidebar.date_controls(_data.change_days(loaded), bounds,
                                      _data.event_labels(loaded))
         known_on = workspace.known_on_control()
@@ -145,4 +147,5 @@ def main() -> None:
         _map.draw(catalog, basemap, shown)
 
 
-main()
+with team.timed_run():
+    main()

@@ -1,0 +1,95 @@
+"""The page's side of the team deployment: who is signed in, a live store, step timings.
+
+Three hooks for :mod:`dashboard.app`, each doing nothing outside team mode
+(``BRIEFING_TEAM=1``) but the first:
+
+- :func:`gate` runs first: no vouched identity, no page; a store that does not
+  answer, a page that says so in words (and comes back when the store does);
+- :func:`show_identity` names the user in the sidebar (and offers the edit form);
+  the process's :mod:`dashboard.team_watch` thread reruns every page when another
+  process saved something: an edit shows everywhere within 2 s without a reload;
+- :func:`timed_run` records each full run's server time (``BRIEFING_STEP_LOG``), the
+  figure the load benchmark reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+
+import streamlit as st
+
+from dashboard.identity import current_identity, team_mode
+from dashboard.team_edit import render_team_edit
+from dashboard.team_watch import watcher
+from layers.store.live import StoreDownError, current_version, unavailable_message
+from layers.store.roles import Identity
+
+IDENTITY = "team_identity"
+_LOG_LOCK = threading.Lock()
+
+
+def _url() -> str:
+    return os.environ.get("BRIEFING_STORE", "")
+
+
+def gate() -> Identity:
+    """The session's identity; stops the page when there is none or the store is down."""
+    if not team_mode():
+        ident = current_identity()
+        st.session_state[IDENTITY] = ident
+        return ident
+    watcher(_url())
+    try:
+        current_version(_url())
+        ident = current_identity()
+    except StoreDownError as exc:
+        _unavailable(str(exc))
+    except Exception as exc:
+        _unavailable(unavailable_message(exc))
+    if ident.name is None:
+        st.error("No identity: this connection did not come through the team's proxy, so "
+                 "nobody vouches for who you are and nothing is shown. Open the dashboard "
+                 "at the team's address (deploy/team.sh status prints it).")
+        st.stop()
+    st.session_state[IDENTITY] = ident
+    return ident
+
+
+def _unavailable(message: str) -> None:
+    st.error(message)
+    st.caption(f"Last tried {dt.datetime.now():%H:%M:%S}. The page comes back by itself when "
+               "the store answers again.")
+    st.stop()
+
+
+def show_identity(layer_ids: list[str]) -> None:
+    """In the sidebar: who is signed in and what they may do, the live watch, the edit form."""
+    ident: Identity | None = st.session_state.get(IDENTITY)
+    if not team_mode() or ident is None:
+        return
+    may = {"viewer": "view and export", "editor": "view, export, edit and upload",
+           "admin": "everything, and manage layers and roles"}.get(ident.role or "", "")
+    st.caption(f"Signed in as **{ident.name}** ({ident.role}: {may}).")
+    render_team_edit(ident, layer_ids)
+
+
+@contextlib.contextmanager
+def timed_run() -> Iterator[None]:
+    """Append this run's server time to ``BRIEFING_STEP_LOG`` (one JSON line per run)."""
+    path = os.environ.get("BRIEFING_STEP_LOG")
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if path:
+            record = {"t": round(time.time(), 3),
+                      "ms": round((time.perf_counter() - start) * 1000, 2),
+                      "user": getattr(st.session_state.get(IDENTITY), "name", None)}
+            with _LOG_LOCK, open(path, "a", encoding="utf-8") as log:
+                log.write(json.dumps(record) + "\n")
