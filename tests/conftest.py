@@ -33,13 +33,16 @@ def square(x: float, y: float, size: float = 0.5) -> dict:
                                                 [x, y + size], [x, y]]]}
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _workspace_store_of_the_tests(tmp_path_factory: pytest.TempPathFactory):
-    """The app's workspace store lives in a temporary folder, never in the checkout."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BRIEFING_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
-        patch.delenv("BRIEFING_STORE", raising=False)
-        yield
+@pytest.fixture(autouse=True)
+def _workspace_store_of_the_tests(tmp_path_factory: pytest.TempPathFactory,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's workspace store is its own temporary folder, never the checkout.
+
+    One per test, not per session: a store seeded from one test's data folder would
+    otherwise answer for the next test's (the store keeps what it was given).
+    """
+    monkeypatch.setenv("BRIEFING_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
+    monkeypatch.delenv("BRIEFING_STORE", raising=False)
 
 
 @pytest.fixture

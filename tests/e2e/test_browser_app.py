@@ -87,7 +87,7 @@ def test_default_view_draws_the_layers_offline(app_url):
         assert layers["evacuation_routes"], "a route is drawn on 8 Dec 2024"
         assert "hostile" not in layers, "the hostile layer is off by default"
         # Offline basemap: land drawn as vectors, place names as labels, no tile image.
-        assert frame.locator("path.bm-basemap").count() >= 5
+        assert frame.locator("path.bm-ground").count() >= 5
         assert "Damascus" in frame.locator(".bm-place").all_text_contents()
         assert frame.locator("img.leaflet-tile").count() == 0
         assert "date=2024-12-08" in page.url

@@ -175,6 +175,6 @@ def test_zero_width_sliver_has_no_area():
 
 
 def test_validate_uses_the_same_area_function():
-    from layers.core import validate
+    from layers.core import tiling
 
-    assert validate.geodesic_area_km2 is geodesic_area_km2
+    assert tiling.geodesic_area_km2 is geodesic_area_km2
