@@ -75,7 +75,6 @@ def test_edit_an_events_date_reload_history_and_as_known_on(own_store):
     at = _run(day=day, **{"edit:layer": "events", "edit:fid:events": fid})
     assert own_store.is_file()  # the page created and seeded the store itself
     assert _sent_events(at)[name]["valid_from"] == old_start
-    before = dt.datetime.now(dt.UTC)
 
     form_from = _by_label(at.text_input, "Valid from (YYYY-MM-DD)")
     assert form_from.value == old_start
