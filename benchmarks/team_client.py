@@ -104,6 +104,8 @@ class Session:
 
         self._current = RunResult(seconds=0.0, status=-1)
         self._chunks = []
+        if self.cookie and not self.app:
+            self.app = self.cookie.split("=", 1)[1]
         status = await asyncio.to_thread(self._get_page)
         if status != 200:
             raise ConnectionError(f"GET / answered {status}")

@@ -79,7 +79,8 @@ def current_identity() -> Identity:
     name = vouched_name(st.context.headers, os.environ.get("BRIEFING_PROXY_SECRET"))
     if name is None:
         return Identity(name=None, role=None)
+    from layers.store.live import shared_store
     from layers.store.roles import role_of
-    from layers.store.team_engine import engine_for
 
-    return Identity(name=name, role=role_of(engine_for(os.environ["BRIEFING_STORE"]), name))
+    return Identity(name=name, role=role_of(shared_store(os.environ["BRIEFING_STORE"]).engine,
+                                            name))

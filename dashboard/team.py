@@ -24,10 +24,16 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from dashboard._sidebar import md_text
 from dashboard.identity import current_identity, team_mode
 from dashboard.team_edit import render_team_edit
 from dashboard.team_watch import watcher
-from layers.store.live import StoreDownError, current_version, unavailable_message
+from layers.store.live import (
+    StoreDownError,
+    current_version,
+    latest_change,
+    unavailable_message,
+)
 from layers.store.roles import Identity
 
 IDENTITY = "team_identity"
@@ -75,8 +81,30 @@ def show_identity(layer_ids: list[str]) -> None:
         return
     may = {"viewer": "view and export", "editor": "view, export, edit and upload",
            "admin": "everything, and manage layers and roles"}.get(ident.role or "", "")
-    st.caption(f"Signed in as **{ident.name}** ({ident.role}: {may}).")
+    st.caption(f"Signed in as **{md_text(ident.name)}** ({ident.role}: {may}).")
+    _latest()
     render_team_edit(ident, layer_ids)
+
+
+_LATEST: dict[object, object] = {}
+
+
+def _latest() -> None:
+    """The newest version in the shared store, in words (read once per data version)."""
+    try:
+        version = current_version(_url())
+        if version not in _LATEST:
+            _LATEST.clear()
+            _LATEST[version] = latest_change(_url())
+        change = _LATEST[version]
+    except Exception:  # the gate already said whether the store answers
+        return
+    if change:
+        user, layer, fid, reason, at_us = change
+        when = dt.datetime.fromtimestamp(at_us / 1e6, dt.UTC)
+        st.caption(f"Latest in the shared store ({when:%d %b %H:%M:%S} UTC): "
+                   f"{md_text(user)} recorded {md_text(layer)}/{md_text(fid)}: "
+                   f"{md_text(reason)}")
 
 
 @contextlib.contextmanager

@@ -25,18 +25,12 @@ CONFIDENCE = ("high", "medium", "low")
 LAST = "te_last"
 
 
-@st.cache_resource(show_spinner=False)
-def _store(url: str):
-    from layers.store.store import Store
-
-    return Store(url)
-
-
 def guarded_store(identity: Identity):
     """The shared store as ``identity`` may use it (one store object per process)."""
     from layers.store.guard import GuardedStore
+    from layers.store.live import shared_store
 
-    return GuardedStore(_store(os.environ["BRIEFING_STORE"]), identity)
+    return GuardedStore(shared_store(os.environ["BRIEFING_STORE"]), identity)
 
 
 def render_team_edit(identity: Identity | None, layer_ids: list[str]) -> None:

@@ -17,6 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 RUN=${BRIEFING_TEAM_RUN:-$REPO/deploy/run}
+# The settings "up" was given stay with the run folder, so later commands need none.
+# shellcheck disable=SC1091
+[ -f "$RUN/settings" ] && . "$RUN/settings"
 APPS=${BRIEFING_TEAM_APPS:-4}
 PORT=${BRIEFING_TEAM_PORT:-8600}
 PG_PORT=${BRIEFING_TEAM_PG_PORT:-5433}
@@ -83,7 +86,7 @@ SELECT 'CREATE DATABASE briefing OWNER briefing'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'briefing') \gexec
 SQL
   PGOPTIONS="-c client_min_messages=warning" as_pg psql -h "$RUN/pg-socket" -p "$PG_PORT" -U postgres -d briefing -qAt \
-    -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+    -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS btree_gist" >/dev/null
 }
 
 pg_stop() {
@@ -209,7 +212,12 @@ stop_pid() {  # PIDFILE: TERM, then KILL after 10 s; only the process recorded t
 }
 
 write_env() {
-  (umask 077; cat > "$RUN/env" <<ENV
+  (umask 077; cat > "$RUN/settings" <<SET
+: "\${BRIEFING_TEAM_APPS:=$APPS}" "\${BRIEFING_TEAM_PORT:=$PORT}" "\${BRIEFING_TEAM_PG_PORT:=$PG_PORT}"
+: "\${BRIEFING_MAX_UPLOAD_MB:=$UPLOAD_MB}"
+SET
+  [ -z "${BRIEFING_TEAM_DB_URL:-}" ] || echo ": \"\${BRIEFING_TEAM_DB_URL:=$BRIEFING_TEAM_DB_URL}\"" >> "$RUN/settings"
+  cat > "$RUN/env" <<ENV
 BRIEFING_TEAM_URL=http://127.0.0.1:$PORT/
 BRIEFING_TEAM_APPS=$APPS
 BRIEFING_TEAM_PORT=$PORT
@@ -220,6 +228,7 @@ ENV
 
 up() {
   mkdir -p "$RUN"; chmod 755 "$RUN"
+  write_env
   ensure_packages
   pg_start
   store_init

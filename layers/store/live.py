@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from layers.errors import LayersError
+from layers.store.errors import StoreUnavailableError
 
 #: Seconds one process reuses the version it read (well under the 2 s budget).
 PROBE_TTL = 0.4
@@ -28,35 +29,42 @@ class StoreDownError(LayersError, ConnectionError):
     """The shared store cannot be reached right now."""
 
 
+_STORES: dict[str, Any] = {}
+
+
+def shared_store(url: str):
+    """The process's one :class:`~layers.store.store.Store` for ``url`` (a pool of connections)."""
+    from layers.store.store import Store
+
+    with _LOCK:
+        store = _STORES.get(url)
+        if store is None:
+            store = _STORES[url] = Store(url)
+        return store
+
+
 def read_version(url: str) -> Any:
     """The store's data version, straight from the database (no cache)."""
-    from layers.store.team_engine import engine_for
-
-    engine = engine_for(url)
     try:
-        from layers.store import data_version  # the store's own, when it has one
-    except ImportError:
-        data_version = None
-    try:
-        if data_version is not None:
-            return data_version(engine)
-        return _fallback_version(engine)
+        return shared_store(url).data_version()
+    except StoreUnavailableError as exc:
+        raise StoreDownError(unavailable_message(exc)) from None
     except LayersError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # any driver error means the same to a user
         raise StoreDownError(unavailable_message(exc)) from None
 
 
-def _fallback_version(engine) -> Any:
-    """Until the store has a data version: the roles table's latest change."""
+def latest_change(url: str) -> tuple[str, str, str, str, int] | None:
+    """The newest version in the store: (user, layer, feature id, reason, recorded µs)."""
     import sqlalchemy as sa
 
-    from layers.store.roles import ensure_schema, table
-
-    ensure_schema(engine)
-    t = table()
-    with engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count(), sa.func.max(t.c.granted_at))).one()[:]
+    with shared_store(url).read() as conn:
+        row = conn.execute(sa.text(
+            "SELECT user_name, layer, fid, reason, recorded_us FROM feature_versions "
+            "ORDER BY recorded_us DESC LIMIT 1")).first()
+    return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]),
+                                     int(row[4]))
 
 
 def current_version(url: str) -> Any:

@@ -192,10 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not url:
         print("error: set BRIEFING_STORE to the store's database URL", file=sys.stderr)
         return 2
-    from layers.store.team_engine import engine_for
+    from layers.store.engine import make_engine
 
     try:
-        engine = engine_for(url)
+        engine = make_engine(url)
         if args.cmd == "set":
             set_role(engine, args.name, args.role, args.by)
             print(f"{args.name}: {args.role}")
