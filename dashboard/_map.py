@@ -36,7 +36,7 @@ HOME, FOCUS = "map_home", "map_focus"
 #: Session keys kept for other panels: latest view (lat, lon, zoom) and extent (bbox).
 VIEW, BBOX = "map_view", "map_bbox"
 #: What the component sends back. Not "last_object_clicked" etc.: fewer reruns.
-RETURNED = ["last_clicked", "center", "zoom", "bounds"]
+RETURNED = ["last_clicked", "center", "zoom", "bounds", "last_active_drawing"]
 HEIGHT = 680
 
 
@@ -47,6 +47,8 @@ class MapState:
     clicked: tuple[float, float] | None = None
     view: tuple[float, float, float] | None = None
     bbox: tuple[float, float, float, float] | None = None
+    #: The shape last drawn with the toolbar (GeoJSON Feature), for the annotation form.
+    drawing: dict | None = None
 
 
 def _latlon(point: Any) -> tuple[float, float] | None:
@@ -69,7 +71,9 @@ def parse_value(value: Any) -> MapState:
     south_west, north_east = _latlon(bounds.get("_southWest")), _latlon(bounds.get("_northEast"))
     bbox = ((south_west[1], south_west[0], north_east[1], north_east[0])
             if south_west and north_east else None)
-    return MapState(clicked=_latlon(value.get("last_clicked")), view=view, bbox=bbox)
+    drawing = value.get("last_active_drawing")
+    return MapState(clicked=_latlon(value.get("last_clicked")), view=view, bbox=bbox,
+                    drawing=drawing if isinstance(drawing, dict) else None)
 
 
 def read_state() -> MapState:
@@ -80,7 +84,7 @@ def read_state() -> MapState:
     if state.bbox:
         st.session_state[BBOX] = state.bbox
     return MapState(clicked=state.clicked, view=st.session_state.get(VIEW),
-                    bbox=st.session_state.get(BBOX))
+                    bbox=st.session_state.get(BBOX), drawing=state.drawing)
 
 
 def _focus() -> tuple[tuple[float, float] | None, float | None]:
@@ -97,9 +101,9 @@ def _base(fingerprint: tuple, basemap: str, home: tuple | None,
           _catalog: Catalog) -> _fastmap.BaseArgs:
     """The base map's component arguments, rendered once per files, basemap and home view."""
     if home:
-        return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap,
+        return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True,
                                                   center=(home[0], home[1]), zoom=home[2]))
-    return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap))
+    return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True))
 
 
 def _zoom() -> float | None:
