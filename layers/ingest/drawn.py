@@ -2,11 +2,11 @@
 
 Leaflet.draw reports what the analyst drew as a GeoJSON Feature: a LineString
 (the line tool), a Polygon (area), a Point (marker) or a Point with
-``properties.radius`` (circle, metres). The analyst then says which mark it is;
-this module builds the feature an annotations file would hold, so the drawn
-mark goes through exactly the validation of a loaded file
-(:func:`layers.ingest.annotations.read_annotations`). Only geometry is taken
-from the browser; every property comes from the form.
+``properties.radius`` (circle, metres), stamped ``bm_drawn`` by the map. The
+analyst then says which mark it is; this module builds the feature an
+annotations file would hold, so the drawn mark goes through exactly the
+validation of a loaded file (:func:`layers.ingest.annotations.read_annotations`).
+Only geometry is taken from the browser; every property comes from the form.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ KINDS_FOR: dict[str, tuple[str, ...]] = {
 #: How far (screen pixels at the zoom drawn) a marker's callout box sits from its point.
 CALLOUT_OFFSET_PX = 70
 COORD_DECIMALS = 6
+#: The property the map's toolbar stamps on what it draws (``layers.render.webmap_draw``).
+DRAWN_STAMP = "bm_drawn"
 
 
 class DrawingError(ValueError):
@@ -36,6 +38,9 @@ def drawn_shape(drawing: Any) -> str | None:
     """``LineString``, ``Polygon``, ``Point`` or ``Circle`` for a drawing, else None."""
     if not isinstance(drawing, dict):
         return None
+    props = drawing.get("properties")
+    if not isinstance(props, dict) or not props.get(DRAWN_STAMP):
+        return None  # a clicked site or route, not something the toolbar made
     geometry = drawing.get("geometry")
     if not isinstance(geometry, dict):
         return None

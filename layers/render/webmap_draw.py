@@ -6,7 +6,8 @@ works air-gapped. A drawn shape is only a proposal: streamlit-folium reports it 
 ``last_active_drawing`` and the page's form (:mod:`dashboard.draw_form`) turns it
 into an annotation checked by the same rules as an annotations file. The raw
 shape is kept in ``window.bmDrawnItems`` so the annotation layer's script can
-clear it once the styled mark replaces it.
+clear it once the styled mark replaces it, and stamped ``bm_drawn`` so a click on a
+site (which streamlit-folium reports the same way) is never taken for a drawing.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ class _ExposeDrawn(MacroElement):
         {% macro script(this, kwargs) %}
         window.bmDrawnItems = drawnItems_{{ this.draw_name }};
         window.drawnItems = window.bmDrawnItems;
+        // Mark what the toolbar made (streamlit-folium also reports a clicked site as
+        // "last_active_drawing"); the stamp makes each drawing new, even a repeated one.
+        {{ this._parent.get_name() }}.on(L.Draw.Event.CREATED, function (e) {
+            var f = e.layer.feature = e.layer.feature || {type: "Feature", properties: {}};
+            f.properties = f.properties || {};
+            f.properties.bm_drawn = Date.now();
+        });
         {% endmacro %}
     """)
 

@@ -16,9 +16,9 @@ from layers.store import Store
 from layers.store.engine import store_url
 from layers.store.workspace import item_content, list_items
 
-LINE = {"type": "Feature", "properties": {},
+LINE = {"type": "Feature", "properties": {"bm_drawn": 1},
         "geometry": {"type": "LineString", "coordinates": [[36.2, 34.6], [37.1, 35.4]]}}
-MARKER = {"type": "Feature", "properties": {},
+MARKER = {"type": "Feature", "properties": {"bm_drawn": 1},
           "geometry": {"type": "Point", "coordinates": [35.95, 35.41]}}
 HOSTILE = "Convoy <img src=x onerror=alert(1)> ${alert(2)}"
 
@@ -94,7 +94,14 @@ def test_a_callout_without_text_is_refused_with_the_rule_and_nothing_is_saved():
     assert list_items(Store(store_url()), getpass.getuser(), "annotation") == []
 
 
-@pytest.mark.parametrize("drawing", [LINE])
+def test_a_clicked_site_does_not_open_the_form():
+    site = {"type": "Feature", "properties": {"_tip": "Tartus"},
+            "geometry": {"type": "Point", "coordinates": [35.88, 34.91]}}
+    at = _app(site)
+    assert not any(s.key == "draw:kind" for s in at.selectbox)
+
+
+@pytest.mark.parametrize("drawing", [LINE, MARKER])
 def test_discard_drops_the_drawing(drawing):
     at = _app(drawing)
     next(b for b in at.button if b.label == "Discard").click().run()

@@ -71,7 +71,12 @@ def _draw_and_save(page) -> None:
     page.mouse.click(x0 + 150, y0 - 60)
     time.sleep(0.3)
     page.mouse.click(x0 + 150, y0 - 60)  # a second click on the last point ends the line
-    _save(page, ARROW_TEXT)
+    try:
+        _save(page, ARROW_TEXT)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "draw-failed.png"))
+        raise
     frame = _frame(page)
     frame.wait_for_selector(".bm-ann-head", state="attached", timeout=30_000)
     frame.click(".leaflet-draw-draw-marker")
@@ -82,6 +87,16 @@ def _draw_and_save(page) -> None:
 def test_draw_save_reload_and_no_markup(app_url):
     with offline_page() as (page, log):
         page.goto(f"{app_url}/?date=2024-12-08")
+        frame = _frame(page)
+        # A click on a site is reported like a drawing by streamlit-folium: no form for it.
+        frame.wait_for_selector(".bm-layer-installations", state="attached", timeout=60_000)
+        frame.evaluate("() => { window._home = [window.map.getCenter(), window.map.getZoom()]; }")
+        frame.locator(".bm-layer-installations").first.click(force=True)
+        time.sleep(2.5)
+        assert page.get_by_text("New annotation").count() == 0
+        # Close the site's popup and undo its pan, so the marks land inside the export.
+        frame.evaluate("() => { window.map.closePopup(); "
+                       "window.map.setView(window._home[0], window._home[1], {animate: false}); }")
         _draw_and_save(page)
         frame = _frame(page)
         assert _callouts(frame) == [CALLOUT]

@@ -10,14 +10,14 @@ import pytest
 from layers.ingest.annotations import read_annotations
 from layers.ingest.drawn import DrawingError, drawing_key, drawn_feature, drawn_shape
 
-POINT = {"type": "Feature", "properties": {},
+POINT = {"type": "Feature", "properties": {"bm_drawn": 1},
          "geometry": {"type": "Point", "coordinates": [35.95, 35.41]}}
-CIRCLE = {"type": "Feature", "properties": {"radius": 20000.0},
+CIRCLE = {"type": "Feature", "properties": {"radius": 20000.0, "bm_drawn": 2},
           "geometry": {"type": "Point", "coordinates": [35.95, 35.41]}}
-LINE = {"type": "Feature", "properties": {},
+LINE = {"type": "Feature", "properties": {"bm_drawn": 1},
         "geometry": {"type": "LineString", "coordinates": [[36.2, 34.6], [36.6, 35.0],
                                                            [37.1, 35.4]]}}
-AREA = {"type": "Feature", "properties": {},
+AREA = {"type": "Feature", "properties": {"bm_drawn": 1},
         "geometry": {"type": "Polygon", "coordinates": [[[36, 35], [36.5, 35], [36.5, 35.5],
                                                          [36, 35]]]}}
 STYLE = {"color": "#1f77b4", "line_style": "dashed", "text_size": "large"}
@@ -32,6 +32,10 @@ def test_shapes_are_told_apart_and_a_circle_by_its_radius():
     assert [drawn_shape(d) for d in (POINT, CIRCLE, LINE, AREA, {}, None)] == [
         "Point", "Circle", "LineString", "Polygon", None, None]
     assert drawing_key(LINE) == drawing_key(json.loads(json.dumps(LINE)))
+    # streamlit-folium reports a clicked site the same way; only the toolbar stamps its own
+    site = {"type": "Feature", "properties": {"_tip": "<b>Tartus</b>"},
+            "geometry": {"type": "Point", "coordinates": [35.88, 34.91]}}
+    assert drawn_shape(site) is None
 
 
 def test_marker_callout_points_at_the_marker_with_its_box_up_and_right():
@@ -71,6 +75,6 @@ def test_a_shape_that_cannot_be_the_mark_says_which_marks_it_can_be():
     with pytest.raises(DrawingError, match="area"):
         drawn_feature(AREA, ident="x", kind="arrow", text="", **STYLE)
     with pytest.raises(DrawingError, match="unreadable"):
-        drawn_feature({"type": "Feature", "geometry": {"type": "Point",
-                                                       "coordinates": ["a", 1]}},
+        drawn_feature({"type": "Feature", "properties": {"bm_drawn": 3},
+                       "geometry": {"type": "Point", "coordinates": ["a", 1]}},
                       ident="x", kind="label", text="t", **STYLE)
