@@ -36,7 +36,8 @@ HOME, FOCUS = "map_home", "map_focus"
 #: Session keys kept for other panels: latest view (lat, lon, zoom) and extent (bbox).
 VIEW, BBOX = "map_view", "map_bbox"
 #: What the component sends back. Not "last_object_clicked" etc.: fewer reruns.
-RETURNED = ["last_clicked", "center", "zoom", "bounds", "last_active_drawing"]
+#: "all_drawings": the toolbar's shapes only ("last_active_drawing" is also a clicked zone).
+RETURNED = ["last_clicked", "center", "zoom", "bounds", "all_drawings"]
 HEIGHT = 680
 
 
@@ -47,8 +48,8 @@ class MapState:
     clicked: tuple[float, float] | None = None
     view: tuple[float, float, float] | None = None
     bbox: tuple[float, float, float, float] | None = None
-    #: The shape last drawn with the toolbar (GeoJSON Feature), for the annotation form.
-    drawing: dict | None = None
+    #: The shapes drawn with the toolbar (GeoJSON Features), for the annotation form.
+    drawings: tuple[dict, ...] = ()
 
 
 def _latlon(point: Any) -> tuple[float, float] | None:
@@ -71,9 +72,10 @@ def parse_value(value: Any) -> MapState:
     south_west, north_east = _latlon(bounds.get("_southWest")), _latlon(bounds.get("_northEast"))
     bbox = ((south_west[1], south_west[0], north_east[1], north_east[0])
             if south_west and north_east else None)
-    drawing = value.get("last_active_drawing")
+    drawn = value.get("all_drawings")
     return MapState(clicked=_latlon(value.get("last_clicked")), view=view, bbox=bbox,
-                    drawing=drawing if isinstance(drawing, dict) else None)
+                    drawings=tuple(d for d in drawn if isinstance(d, dict))
+                    if isinstance(drawn, list) else ())
 
 
 def read_state() -> MapState:
@@ -84,7 +86,7 @@ def read_state() -> MapState:
     if state.bbox:
         st.session_state[BBOX] = state.bbox
     return MapState(clicked=state.clicked, view=st.session_state.get(VIEW),
-                    bbox=st.session_state.get(BBOX), drawing=state.drawing)
+                    bbox=st.session_state.get(BBOX), drawings=state.drawings)
 
 
 def _focus() -> tuple[tuple[float, float] | None, float | None]:

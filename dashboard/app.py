@@ -89,7 +89,7 @@ def main() -> None:
         known_on = workspace.known_on_control()
         st.subheader("Layers")
         layer_ids = _sidebar.layer_controls(loaded, url_state.layers)
-        render_draw_form(on_map.drawing, day, on_map.view[2] if on_map.view else None)
+        render_draw_form(on_map.drawings, day, on_map.view[2] if on_map.view else None)
         with st.expander("Your layers", expanded=False):
             uploads = list(render_uploads() or [])
             marks = render_annotations()

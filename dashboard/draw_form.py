@@ -1,9 +1,10 @@
 """The form that turns a shape drawn on the map into an annotation.
 
-The map's toolbar (Leaflet.draw, served by the app) reports the last shape drawn
-(:attr:`dashboard._map.MapState.drawing`). While that shape is new, the sidebar
-asks what it is: kind, text, colour, line style, text size and dates (it follows
-the timeline from a first to a last day, or is fixed to the view on every date).
+The map's toolbar (Leaflet.draw, served by the app) reports the shapes drawn
+(:attr:`dashboard._map.MapState.drawings`). For the newest one not yet saved or
+dismissed, the sidebar asks what it is: kind, text, colour, line style, text size
+and dates (it follows the timeline from a first to a last day, or is fixed to the
+view on every date).
 Saving adds it to the session's marks through the same validation as an
 annotations file, and :func:`dashboard.annotations.keep` saves them to the
 workspace store; the text stays text (every renderer writes it as such).
@@ -12,7 +13,9 @@ workspace store; the text stays text (every renderer writes it as such).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -21,7 +24,14 @@ from dashboard._sidebar import md_text
 from layers.core.vocab import LINE_STYLES, TEXT_SIZES
 from layers.export.annotations_file import annotations_geojson
 from layers.ingest.annotations import read_annotations
-from layers.ingest.drawn import KINDS_FOR, DrawingError, drawing_key, drawn_feature, drawn_shape
+from layers.ingest.drawn import (
+    DRAWN_STAMP,
+    KINDS_FOR,
+    DrawingError,
+    drawing_key,
+    drawn_feature,
+    drawn_shape,
+)
 
 #: Session key: fingerprints of drawings already saved or dismissed.
 HANDLED = "draw:handled"
@@ -33,10 +43,18 @@ SHAPE_NAMES = {"LineString": "a line", "Polygon": "an area", "Point": "a marker"
                "Circle": "a circle"}
 
 
-def pending(drawing: dict | None) -> bool:
-    """True when ``drawing`` is a usable shape not yet saved or dismissed."""
-    return drawn_shape(drawing) is not None and drawing_key(drawing) not in \
-        st.session_state.get(HANDLED, set())
+def pending(drawings: Sequence[dict]) -> dict | None:
+    """The newest usable shape not yet saved or dismissed, if any."""
+    done = st.session_state.get(HANDLED, set())
+    fresh = [d for d in drawings if drawn_shape(d) is not None and drawing_key(d) not in done]
+    return max(fresh, key=_stamp) if fresh else None
+
+
+def _stamp(drawing: dict) -> float:
+    try:
+        return float(drawing["properties"][DRAWN_STAMP])
+    except (KeyError, TypeError, ValueError):
+        return 0.0
 
 
 def _handled(drawing: dict) -> None:
@@ -67,24 +85,24 @@ def add_drawing(drawing: dict, answers: dict, zoom: float) -> list[str]:
     return []
 
 
-def _answers(shape: str, day: dt.date) -> dict | None:
-    """The form's widgets; the answers when Save was pressed, else None."""
+def _answers(shape: str, day: dt.date, tag: str) -> dict | None:
+    """The form's widgets (keyed by drawing: each starts afresh); the answers on Save."""
     kinds = KINDS_FOR[shape]
-    with st.form(FORM, border=True):
+    with st.form(f"{FORM}:{tag}", border=True):
         st.markdown(f"**New annotation** from {SHAPE_NAMES[shape]} drawn on the map")
-        kind = st.selectbox("Kind", kinds, format_func=LABELS.get, key="draw:kind")
-        text = st.text_area("Text", max_chars=500, key="draw:text",
+        kind = st.selectbox("Kind", kinds, format_func=LABELS.get, key=f"draw:kind:{tag}")
+        text = st.text_area("Text", max_chars=500, key=f"draw:text:{tag}",
                             help="Shown as plain text on the map and in every export.")
         left, right = st.columns(2)
-        color = left.color_picker("Colour", "#d62728", key="draw:color")
-        size = right.selectbox("Text size", list(TEXT_SIZES), index=1, key="draw:size")
-        style = st.selectbox("Line style", LINE_STYLES, key="draw:style")
-        radius_km = (st.number_input("Radius (km)", 0.1, 1000.0, 10.0, key="draw:radius")
+        color = left.color_picker("Colour", "#d62728", key=f"draw:color:{tag}")
+        size = right.selectbox("Text size", list(TEXT_SIZES), index=1, key=f"draw:size:{tag}")
+        style = st.selectbox("Line style", LINE_STYLES, key=f"draw:style:{tag}")
+        radius_km = (st.number_input("Radius (km)", 0.1, 1000.0, 10.0, key=f"draw:radius:{tag}")
                      if shape == "Point" else None)
-        when = st.radio("Dates", [DATED, FIXED], key="draw:when", horizontal=False)
+        when = st.radio("Dates", [DATED, FIXED], key=f"draw:when:{tag}", horizontal=False)
         first, last = st.columns(2)
-        valid_from = first.date_input("First day", day, key="draw:from", format="YYYY-MM-DD")
-        last_day = last.date_input("Last day", day, key="draw:to", format="YYYY-MM-DD")
+        valid_from = first.date_input("First day", day, key=f"draw:from:{tag}", format="YYYY-MM-DD")
+        last_day = last.date_input("Last day", day, key=f"draw:to:{tag}", format="YYYY-MM-DD")
         save, dismiss = st.columns(2)
         saved = save.form_submit_button("Save annotation", type="primary")
         dropped = dismiss.form_submit_button("Discard")
@@ -99,11 +117,13 @@ def _answers(shape: str, day: dt.date) -> dict | None:
             "radius_m": radius_km * 1000.0 if radius_km else None}
 
 
-def render_draw_form(drawing: dict | None, day: dt.date, zoom: float | None) -> None:
-    """Ask about a newly drawn shape and save it as an annotation (nothing otherwise)."""
-    if not pending(drawing):
+def render_draw_form(drawings: Sequence[dict], day: dt.date, zoom: float | None) -> None:
+    """Ask about the newest drawn shape and save it as an annotation (nothing otherwise)."""
+    drawing = pending(drawings)
+    if drawing is None:
         return
-    answers = _answers(drawn_shape(drawing) or "", day)
+    tag = hashlib.sha1(drawing_key(drawing).encode("utf-8")).hexdigest()[:10]
+    answers = _answers(drawn_shape(drawing) or "", day, tag)
     if answers is None:
         return
     if not answers:

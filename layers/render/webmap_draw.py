@@ -2,12 +2,13 @@
 
 folium's ``Draw`` loads Leaflet.draw from cdnjs; here the same plugin points at the
 copy the app serves (``_assets/vendor/leaflet-draw``, npm 1.0.4), so the toolbar
-works air-gapped. A drawn shape is only a proposal: streamlit-folium reports it as
-``last_active_drawing`` and the page's form (:mod:`dashboard.draw_form`) turns it
-into an annotation checked by the same rules as an annotations file. The raw
-shape is kept in ``window.bmDrawnItems`` so the annotation layer's script can
-clear it once the styled mark replaces it, and stamped ``bm_drawn`` so a click on a
-site (which streamlit-folium reports the same way) is never taken for a drawing.
+works air-gapped. A drawn shape is only a proposal: streamlit-folium reports the
+shapes of ``window.drawnItems`` (named here) as ``all_drawings``, and the page's
+form (:mod:`dashboard.draw_form`) turns one into an annotation checked by the
+same rules as an annotations file. The same layer is ``window.bmDrawnItems``, which
+the annotation layer's script clears once the styled marks replace the raw shapes.
+Each shape is stamped ``bm_drawn`` (a time): the newest is asked about first, and a
+clicked site is never taken for a drawing.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ class _ExposeDrawn(MacroElement):
         {% macro script(this, kwargs) %}
         window.bmDrawnItems = drawnItems_{{ this.draw_name }};
         window.drawnItems = window.bmDrawnItems;
-        // Mark what the toolbar made (streamlit-folium also reports a clicked site as
-        // "last_active_drawing"); the stamp makes each drawing new, even a repeated one.
+        // Mark what the toolbar made (streamlit-folium reports a clicked zone as
+        // "last_active_drawing" too); the stamp also tells a repeated drawing apart.
         {{ this._parent.get_name() }}.on(L.Draw.Event.CREATED, function (e) {
             var f = e.layer.feature = e.layer.feature || {type: "Feature", properties: {}};
             f.properties = f.properties || {};

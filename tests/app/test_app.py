@@ -88,7 +88,7 @@ def test_the_map_loads_nothing_from_another_host(default_run):
                                  "/app/static/vendor/leaflet-draw/leaflet.draw.css"]
     for text in (args["script"], args["header"], args["feature_group"]):
         assert not re.search(r"https?://(?!leafletjs\.com)", text)
-    assert sorted(args["returned_objects"]) == ["bounds", "center", "last_active_drawing",
+    assert sorted(args["returned_objects"]) == ["all_drawings", "bounds", "center",
                                                 "last_clicked", "zoom"]
 
 

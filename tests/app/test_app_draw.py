@@ -1,7 +1,7 @@
 """The drawing form (AppTest): a shape from the map's toolbar becomes a saved annotation.
 
 The map component's value is set as the browser would report it
-(``last_active_drawing``); the form saves the mark to the workspace store, and a
+(``all_drawings``); the form saves the mark to the workspace store, and a
 new session (a reload) finds it there.
 """
 
@@ -33,7 +33,7 @@ def form_app() -> None:
     from dashboard.draw_form import render_draw_form
 
     state = _map.read_state()
-    render_draw_form(state.drawing, dt.date(2024, 12, 8), 8.0)
+    render_draw_form(state.drawings, dt.date(2024, 12, 8), 8.0)
     marks = render_annotations()
     frame = marks.frame if marks is not None else []
     st.text("marks: " + " | ".join(
@@ -45,7 +45,7 @@ def form_app() -> None:
 def _app(drawing: dict | None = None) -> AppTest:
     at = AppTest.from_function(form_app, default_timeout=60)
     if drawing is not None:
-        at.session_state["map"] = {"last_active_drawing": drawing}
+        at.session_state["map"] = {"all_drawings": [drawing]}
     at.run()
     assert not at.exception, at.exception
     return at
@@ -55,10 +55,14 @@ def marks(at: AppTest) -> str:
     return next(t.value for t in at.text if t.value.startswith("marks:"))
 
 
+def _kind(at: AppTest):
+    return next(s for s in at.selectbox if s.label == "Kind")
+
+
 def _save(at: AppTest, text: str, kind: str | None = None) -> AppTest:
     if kind:
-        at.selectbox(key="draw:kind").set_value(kind)
-    at.text_area(key="draw:text").set_value(text)
+        _kind(at).set_value(kind)
+    at.text_area[0].set_value(text)
     next(b for b in at.button if b.label == "Save annotation").click().run()
     assert not at.exception, at.exception
     return at
@@ -69,7 +73,7 @@ def test_a_drawn_line_is_saved_as_an_arrow_and_found_by_a_new_session():
     assert [s.label for s in at.selectbox][:1] == ["Kind"]
     _save(at, "HTS axis of advance")
     assert marks(at) == "marks: arrow:HTS axis of advance:2024-12-08:2024-12-09"
-    assert not any(s.key == "draw:kind" for s in at.selectbox)  # form gone once saved
+    assert not any(s.label == "Kind" for s in at.selectbox)  # form gone once saved
     store = Store(store_url())
     items = list_items(store, getpass.getuser(), "annotation")
     assert [(i.name, i.payload["marks"]) for i in items] == [("annotations", 1)]
@@ -81,7 +85,7 @@ def test_a_drawn_line_is_saved_as_an_arrow_and_found_by_a_new_session():
 
 def test_a_marker_callout_keeps_its_text_as_text_and_can_be_fixed_to_the_view():
     at = _app(MARKER)
-    at.radio(key="draw:when").set_value("Fixed to the view (every date)")
+    at.radio[0].set_value("Fixed to the view (every date)")
     _save(at, HOSTILE, kind="callout")
     assert marks(at) == f"marks: callout:{HOSTILE}:fixed"
 
@@ -94,16 +98,29 @@ def test_a_callout_without_text_is_refused_with_the_rule_and_nothing_is_saved():
     assert list_items(Store(store_url()), getpass.getuser(), "annotation") == []
 
 
+def test_two_drawings_are_asked_about_newest_first():
+    newer = {**MARKER, "properties": {"bm_drawn": 5}}
+    at = AppTest.from_function(form_app, default_timeout=60)
+    at.session_state["map"] = {"all_drawings": [LINE, newer]}
+    at.run()
+    assert _kind(at).options == ["Callout", "Label", "Circle"]
+    _save(at, "Convoy")
+    assert _kind(at).options[0] == "Arrow"  # then the line
+    _save(at, "Axis")
+    assert marks(at) == ("marks: callout:Convoy:2024-12-08:2024-12-09 | "
+                         "arrow:Axis:2024-12-08:2024-12-09")
+
+
 def test_a_clicked_site_does_not_open_the_form():
     site = {"type": "Feature", "properties": {"_tip": "Tartus"},
             "geometry": {"type": "Point", "coordinates": [35.88, 34.91]}}
     at = _app(site)
-    assert not any(s.key == "draw:kind" for s in at.selectbox)
+    assert not any(s.label == "Kind" for s in at.selectbox)
 
 
 @pytest.mark.parametrize("drawing", [LINE, MARKER])
 def test_discard_drops_the_drawing(drawing):
     at = _app(drawing)
     next(b for b in at.button if b.label == "Discard").click().run()
-    assert not any(s.key == "draw:kind" for s in at.selectbox)
+    assert not any(s.label == "Kind" for s in at.selectbox)
     assert marks(at).strip() == "marks:"
