@@ -48,6 +48,10 @@ class _ExposeDrawn(MacroElement):
             var f = e.layer.feature = e.layer.feature || {type: "Feature", properties: {}};
             f.properties = f.properties || {};
             f.properties.bm_drawn = Date.now();
+            // The mouse-up that ends a circle also clicks the zone under it: no popup then.
+            var map = this, close = function () { map.closePopup(); };
+            map.once("popupopen", close);
+            setTimeout(function () { map.off("popupopen", close); }, 500);
         });
         {% endmacro %}
     """)
