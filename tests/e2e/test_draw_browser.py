@@ -196,3 +196,13 @@ def test_exports_draw_the_marks_where_they_were_drawn(loaded, saved, tmp_path):
         text = page.evaluate("() => document.querySelector('.bm-ann-callout').textContent")
         assert text.replace("\n", " ") == CALLOUT
         assert log.blocked == [] and log.page_errors == [] and log.dialogs == []
+
+
+def test_a_new_server_finds_the_marks_in_the_store(workspace, saved):
+    """A restart: another server on the same workspace, its annotations file removed."""
+    (workspace / "annotations.geojson").unlink(missing_ok=True)
+    with app_server(workspace, {"BRIEFING_WORKSPACE": str(workspace)}, timeout=90) as url, \
+            offline_page() as (page, log):
+        page.goto(f"{url}/?date=2024-12-08")
+        assert _callouts(_frame(page)) == [CALLOUT]
+        assert log.blocked == [] and log.page_errors == []
