@@ -112,7 +112,8 @@ def default_day(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> dt.dat
 
 def _assets_current(static: Path) -> bool:
     vendor = static / assets.VENDOR
-    if not (vendor / "leaflet" / "leaflet.js").is_file():
+    if not (vendor / "leaflet" / "leaflet.js").is_file() or not (
+            vendor / assets.DRAW / "leaflet.draw.js").is_file():
         return False
     for own in assets.OWN_ASSETS.glob("*"):
         copy = vendor / "briefing" / own.name

@@ -36,7 +36,8 @@ HOME, FOCUS = "map_home", "map_focus"
 #: Session keys kept for other panels: latest view (lat, lon, zoom) and extent (bbox).
 VIEW, BBOX = "map_view", "map_bbox"
 #: What the component sends back. Not "last_object_clicked" etc.: fewer reruns.
-RETURNED = ["last_clicked", "center", "zoom", "bounds"]
+#: "all_drawings": the toolbar's shapes only ("last_active_drawing" is also a clicked zone).
+RETURNED = ["last_clicked", "center", "zoom", "bounds", "all_drawings"]
 HEIGHT = 680
 
 
@@ -47,6 +48,8 @@ class MapState:
     clicked: tuple[float, float] | None = None
     view: tuple[float, float, float] | None = None
     bbox: tuple[float, float, float, float] | None = None
+    #: The shapes drawn with the toolbar (GeoJSON Features), for the annotation form.
+    drawings: tuple[dict, ...] = ()
 
 
 def _latlon(point: Any) -> tuple[float, float] | None:
@@ -69,7 +72,10 @@ def parse_value(value: Any) -> MapState:
     south_west, north_east = _latlon(bounds.get("_southWest")), _latlon(bounds.get("_northEast"))
     bbox = ((south_west[1], south_west[0], north_east[1], north_east[0])
             if south_west and north_east else None)
-    return MapState(clicked=_latlon(value.get("last_clicked")), view=view, bbox=bbox)
+    drawn = value.get("all_drawings")
+    return MapState(clicked=_latlon(value.get("last_clicked")), view=view, bbox=bbox,
+                    drawings=tuple(d for d in drawn if isinstance(d, dict))
+                    if isinstance(drawn, list) else ())
 
 
 def read_state() -> MapState:
@@ -80,7 +86,7 @@ def read_state() -> MapState:
     if state.bbox:
         st.session_state[BBOX] = state.bbox
     return MapState(clicked=state.clicked, view=st.session_state.get(VIEW),
-                    bbox=st.session_state.get(BBOX))
+                    bbox=st.session_state.get(BBOX), drawings=state.drawings)
 
 
 def _focus() -> tuple[tuple[float, float] | None, float | None]:
@@ -97,9 +103,9 @@ def _base(fingerprint: tuple, basemap: str, home: tuple | None,
           _catalog: Catalog) -> _fastmap.BaseArgs:
     """The base map's component arguments, rendered once per files, basemap and home view."""
     if home:
-        return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap,
+        return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True,
                                                   center=(home[0], home[1]), zoom=home[2]))
-    return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap))
+    return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True))
 
 
 def _zoom() -> float | None:

@@ -1,11 +1,13 @@
 """The analyst's annotations: loaded from and saved to a GeoJSON file, kept in the workspace.
 
-Until the workspace store holds annotations, the workspace is a file:
-``$BRIEFING_WORKSPACE/annotations.geojson`` (default ``~/.local/share/briefing-map``).
-Every change is written there at once (whole or not at all), so a reload of the
-page finds the marks again; "Save as GeoJSON" hands the same file to the analyst,
-and loading a file replaces the marks only once it has passed validation, so a bad
-file never costs the marks already on the map.
+The marks are a workspace item of the store (kind ``annotation``, owned by the
+current user, :func:`store_marks`), and also the file
+``$BRIEFING_WORKSPACE/annotations.geojson`` (default ``~/.local/share/briefing-map``)
+for a page without a store. Every change is written at once (whole or not at all),
+so a reload of the page or a restart of the server finds the marks again; "Save as
+GeoJSON" hands the same file to the analyst, and loading a file replaces the marks
+only once it has passed validation, so a bad file never costs the marks already on
+the map.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ import streamlit as st
 
 from dashboard._sidebar import md_text
 from layers.core.view import Overlay
+from layers.errors import LayersError
 from layers.export.annotations_file import annotations_geojson, write_annotations
 from layers.ingest.annotations import annotation_overlay, empty_annotations, read_annotations
+from layers.store.workspace import item_content, list_items, save_item
 
 FRAME = "annotations:frame"
+#: The name of the user's annotations item in the workspace store.
+ITEM_NAME = "annotations"
 GENERATION = "annotations:generation"
 WORKSPACE_ENV = "BRIEFING_WORKSPACE"
 
@@ -32,11 +38,47 @@ def workspace_file() -> Path:
     return Path(os.environ.get(WORKSPACE_ENV) or default) / "annotations.geojson"
 
 
+def store_marks() -> bytes | None:
+    """The current user's saved annotations (GeoJSON bytes) from the store, if any."""
+    from dashboard.workspace import current_user, get_store
+
+    store = get_store()
+    if store is None:
+        return None
+    user = current_user()
+    try:
+        items = [i for i in list_items(store, user, "annotation")
+                 if i.owner == user and i.name == ITEM_NAME]
+        return item_content(store, items[0].item_id, user) if items else None
+    except LayersError as exc:
+        st.warning(f"The saved annotations could not be read: {md_text(exc)}")
+        return None
+
+
+def _save_to_store(frame: gpd.GeoDataFrame) -> None:
+    from dashboard.workspace import current_user, get_store
+
+    store = get_store()
+    if store is None:
+        return
+    try:
+        save_item(store, kind="annotation", name=ITEM_NAME, owner=current_user(),
+                  payload={"format": "geojson", "marks": len(frame)},
+                  content=annotations_geojson(frame).encode("utf-8"))
+    except LayersError as exc:
+        st.error(f"The annotations could not be saved to the workspace store: {md_text(exc)}")
+
+
 def _current() -> gpd.GeoDataFrame:
     if FRAME not in st.session_state:
         path = workspace_file()
         frame = None
-        if path.exists():
+        held = store_marks()
+        if held is not None:
+            frame, problems = read_annotations(held, name="workspace annotations")
+            for problem in problems:
+                st.warning(md_text(problem.describe()))
+        elif path.exists():
             frame, problems = read_annotations(path, name=path.name)
             for problem in problems:
                 st.warning(md_text(problem.describe()))
@@ -45,8 +87,9 @@ def _current() -> gpd.GeoDataFrame:
 
 
 def keep(frame: gpd.GeoDataFrame) -> None:
-    """Make ``frame`` the session's marks and write it to the workspace file."""
+    """Make ``frame`` the session's marks; save it to the store and the workspace file."""
     st.session_state[FRAME] = frame
+    _save_to_store(frame)
     try:
         write_annotations(frame, workspace_file())
     except OSError as exc:

@@ -23,6 +23,7 @@ from dashboard import _data, _map, _panels, _sidebar, _url, team, workspace  # n
 from dashboard.analysis_panel import render_analysis  # noqa: E402
 from dashboard.annotations import render_annotations  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
+from dashboard.draw_form import render_draw_form  # noqa: E402
 from dashboard.edits import render_edits  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
@@ -88,6 +89,7 @@ def main() -> None:
         known_on = workspace.known_on_control()
         st.subheader("Layers")
         layer_ids = _sidebar.layer_controls(loaded, url_state.layers)
+        render_draw_form(on_map.drawings, day, on_map.view[2] if on_map.view else None)
         with st.expander("Your layers", expanded=False):
             uploads = list(render_uploads() or [])
             marks = render_annotations()

@@ -1,7 +1,8 @@
 """Front-end assets served by the app itself (the map must work air-gapped).
 
-Leaflet and its cluster plugin come from pinned PyPI packages (``xstatic-*``), so
-no file of a CDN is ever needed. The web map refers to them under Streamlit's
+Leaflet and its cluster plugin come from pinned PyPI packages (``xstatic-*``),
+Leaflet.draw from the copy in ``_assets/vendor`` (npm), so no file of a CDN is
+ever needed. The web map refers to them under Streamlit's
 static route; the standalone HTML export inlines the same files.
 """
 
@@ -19,6 +20,8 @@ STATIC_URL = "/app/static"
 VENDOR = "vendor"
 #: Our own small scripts and styles, shipped inside the package.
 OWN_ASSETS = Path(__file__).resolve().parent / "_assets"
+#: Folder (under ``vendor``) of the drawing toolbar's files.
+DRAW = "leaflet-draw"
 
 
 def leaflet_dir() -> Path:
@@ -29,6 +32,11 @@ def leaflet_dir() -> Path:
 def markercluster_dir() -> Path:
     """Folder with the Leaflet.markercluster files."""
     return Path(_cluster.BASE_DIR)
+
+
+def leaflet_draw_dir() -> Path:
+    """Folder with Leaflet.draw 1.0.4 (vendored from npm: the map's drawing toolbar)."""
+    return OWN_ASSETS / VENDOR / DRAW
 
 
 def install_static(dest: Path) -> list[Path]:
@@ -45,6 +53,8 @@ def install_static(dest: Path) -> list[Path]:
         "leaflet": (leaflet_dir(), ["leaflet.js", "leaflet.css", "images"]),
         "markercluster": (markercluster_dir(), ["leaflet.markercluster.js", "MarkerCluster.css",
                                                 "MarkerCluster.Default.css"]),
+        DRAW: (leaflet_draw_dir(), ["leaflet.draw.js", "leaflet.draw.css", "images",
+                                    "LICENSE"]),
         "briefing": (OWN_ASSETS, [p.name for p in sorted(OWN_ASSETS.glob("*"))
                                   if p.is_file()] if OWN_ASSETS.is_dir() else []),
     }

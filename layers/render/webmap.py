@@ -138,7 +138,7 @@ class _Legend(MacroElement):
 
 def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
              center: tuple[float, float] | None = None, zoom: int | None = None,
-             asset_url: URLFor = assets.url) -> folium.Map:
+             asset_url: URLFor = assets.url, draw: bool = False) -> folium.Map:
     """The session's map frame, without any data layer.
 
     Parameters
@@ -153,6 +153,8 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     asset_url
         Maps (folder, file) to the URL the browser loads it from; the app's
         static route by default, so the page never asks a CDN.
+    draw
+        Add the drawing toolbar (:mod:`layers.render.webmap_draw`), for the app.
 
     Raises
     ------
@@ -187,6 +189,10 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     _ZoomClasses(LABEL_ZOOMS).add_to(m)
     _MeasureControl().add_to(m)
     _add_position_tools(m, catalog, asset_url)
+    if draw:
+        from layers.render.webmap_draw import add_draw_tools
+
+        add_draw_tools(m, asset_url)
     return m
 
 

@@ -21,6 +21,8 @@ SCRIPT = ("briefing_annotations", "annotations_draw.js")
 
 _GROUP_JS = """var feature_group_feature_group_{i} = L.featureGroup({{}});
 (function (group, marks) {{
+    // The toolbar's raw shapes give way to the saved, styled marks.
+    if (window.bmDrawnItems) {{ window.bmDrawnItems.clearLayers(); }}
     if (!window.BriefingAnnotations) {{ return; }}
     marks.forEach(function (f) {{ group.addLayer(window.BriefingAnnotations.layer(f)); }});
 }})(feature_group_feature_group_{i}, {marks});

@@ -79,13 +79,17 @@ def test_the_map_loads_nothing_from_another_host(default_run):
     assert args["js_links"][0] == "/app/static/vendor/leaflet/leaflet.js"
     own = args["js_links"][1:]
     assert "/app/static/vendor/briefing/measure.js" in own
-    assert all(link.startswith("/app/static/vendor/briefing/") for link in own), own
-    for link in own:
-        assert (REPO / "dashboard/static/vendor/briefing" / link.rsplit("/", 1)[1]).is_file()
-    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    # The drawing toolbar is the one third-party plugin, served from its vendored copy.
+    assert own[-1] == "/app/static/vendor/leaflet-draw/leaflet.draw.js"
+    assert all(link.startswith("/app/static/vendor/briefing/") for link in own[:-1]), own
+    for link in [*own, *args["css_links"]]:
+        assert (REPO / "dashboard/static" / link.removeprefix("/app/static/")).is_file()
+    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css",
+                                 "/app/static/vendor/leaflet-draw/leaflet.draw.css"]
     for text in (args["script"], args["header"], args["feature_group"]):
         assert not re.search(r"https?://(?!leafletjs\.com)", text)
-    assert sorted(args["returned_objects"]) == ["bounds", "center", "last_clicked", "zoom"]
+    assert sorted(args["returned_objects"]) == ["all_drawings", "bounds", "center",
+                                                "last_clicked", "zoom"]
 
 
 def test_url_records_the_view(default_run):
