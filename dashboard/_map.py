@@ -126,7 +126,9 @@ def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer]) -> None:
     """
     center, zoom = _focus()
     home = st.session_state.get(HOME)
-    base = _base(_data.fingerprint(), basemap, tuple(home) if home else None, catalog)
+    # The files' fingerprint, not the store's version: the frame depends on the catalog and
+    # basemap files only, so saving an annotation or a view keeps the same frame.
+    base = _base(_data.file_fingerprint(), basemap, tuple(home) if home else None, catalog)
     script = feature_group_script(shown, zoom=_zoom(), sources=_data.loaded_layers().frames)
     _fastmap.show(base, script, key=MAP_KEY, height=HEIGHT, returned_objects=RETURNED,
                   center=center, zoom=zoom)
