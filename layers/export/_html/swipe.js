@@ -101,6 +101,8 @@
   function addChange(map) {
     if (!data.change) { return; }
     sidePane(map, "change", 450);
+    /* Lighter than in the analysis panel: the two dates must still show through. */
+    data.change.features.forEach(function (f) { f.style.fillOpacity = 0.35; });
     drawLayers(map, [data.change], "change", null);
   }
 
