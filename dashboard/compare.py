@@ -15,7 +15,6 @@ import shlex
 from dataclasses import replace
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dashboard import _data, _url_compare
 from dashboard._sidebar import md_text
@@ -23,7 +22,7 @@ from dashboard.downloads import cli_command, maker
 from layers.core.loaded import LoadedLayers
 from layers.core.view import MapView
 from layers.errors import LayersError
-from layers.export.compare_html import compare_html
+from layers.export.compare_html import compare_html, short_day
 from layers.export.files import file_name
 
 A, B, MODE, SPLIT, CHANGE = "cmp_a", "cmp_b", "cmp_mode", "cmp_split", "cmp_change"
@@ -71,7 +70,9 @@ def _controls(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date, str, f
     change = c4.checkbox("Ground that changed hands", key=CHANGE, on_change=_touch,
                          help="The analysis panel's change layer: ground held by one side "
                               "on one date and another on the other, above both dates.")
-    split = 50
+    split = int(st.session_state.get(SPLIT, 50))
+    if mode != "swipe" and SPLIT in st.session_state:
+        st.session_state[SPLIT] = split  # kept for the swipe while the pair shows
     if mode == "swipe":
         split = st.slider("Divider starts at (% of the width from the left)", 2, 98, key=SPLIT,
                           on_change=_touch, help="Drag the divider on the map itself too.")
@@ -117,8 +118,8 @@ def render_compare(loaded: LoadedLayers, view: MapView) -> None:
     except LayersError as exc:
         st.error(md_text(str(exc)))
         return
-    components.html(page, height=HEIGHT)
-    st.caption(f"Left: {a:%d %b %Y} · right: {b:%d %b %Y}. Drawn offline in the page; drag "
+    st.iframe(page, height=HEIGHT)
+    st.caption(f"Left: {short_day(a)} · right: {short_day(b)}. Drawn offline in the page; drag "
                "the divider (or focus it and use the arrow keys).")
     _write_url((a, b), split, mode, change)
     if a != b:
