@@ -114,7 +114,10 @@ def render_compare(loaded: LoadedLayers, view: MapView) -> None:
     if a == b:
         st.caption("Both sides show the same date: pick another to compare.")
     try:
-        page = compare_html(loaded, view, a, b, mode=mode, split=split, change=change)
+        # The catalog's region, not the main map's extent: a pan of the map above must
+        # not reload this frame (and reset its divider); it has its own zoom and pan.
+        page = compare_html(loaded, replace(view, bbox=None), a, b, mode=mode, split=split,
+                            change=change)
     except LayersError as exc:
         st.error(md_text(str(exc)))
         return

@@ -203,6 +203,14 @@
     mapB.setView(mapA.getCenter(), mapA.getZoom(), { animate: false });
   }
 
+  /* A frame first drawn in a hidden tab has no size: follow the container's. */
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () {
+      api.maps.forEach(function (m) { m.invalidateSize(false); });
+      if (api.setSplit) { api.setSplit(split); }
+    }).observe(document.getElementById("maps"));
+  }
+
   /* In the dashboard the page sits in a same-origin frame: keep the divider's place in
    * the address bar (?split=) so a copied link reopens it. Elsewhere this does nothing. */
   function report() {
