@@ -19,6 +19,8 @@ import streamlit as st
 from dashboard import _data, _url_compare
 from dashboard._sidebar import md_text
 from dashboard.downloads import cli_command, maker
+from layers.analysis.measures import frame_of_kind
+from layers.analysis.overlays import change_overlay
 from layers.core.loaded import LoadedLayers
 from layers.core.view import MapView
 from layers.errors import LayersError
@@ -88,18 +90,35 @@ def _write_url(days: tuple[dt.date, dt.date], split: float, mode: str, change: b
             st.query_params[name] = value
 
 
-def _slide(loaded: LoadedLayers, view: MapView, a: dt.date, b: dt.date) -> None:
+def _with_change(loaded: LoadedLayers, view: MapView, a: dt.date, b: dt.date) -> MapView:
+    """The view with the change layer added (drawn on both frames of the slide)."""
+    zones = frame_of_kind(loaded, "control_zones")
+    spec = next((s for s in loaded.specs() if s.kind == "control_zones"), None)
+    if zones is None or spec is None:
+        return view
+    overlay = change_overlay(zones, spec, min(a, b), max(a, b))
+    return replace(view, overlays=(*view.overlays, overlay),
+                   layer_ids=(*view.layer_ids, overlay.spec.id))
+
+
+def _slide(loaded: LoadedLayers, view: MapView, a: dt.date, b: dt.date, page: str,
+           change: bool) -> None:
     """The pair on one printed slide, as ``python -m layers export --compare`` makes it."""
     handling = loaded.catalog.handling
     later, earlier = max(a, b), min(a, b)
-    on_b = replace(view, day=later)
-    left, right = st.columns([1, 2])
+    on_b = replace(_with_change(loaded, view, a, b) if change else view, day=later)
+    left, mid, right = st.columns([1, 1, 2])
+    mid.download_button(
+        "Download this comparison (HTML)", data=page.encode("utf-8"), mime="text/html",
+        file_name=file_name(loaded, replace(view, day=a), "html", compare=b),
+        key="cmp_page_html", help="The page above as one file that opens offline.")
     left.download_button(
         "Download the pair as one slide (PNG)",
         data=maker(loaded, on_b, "png", handling, compare=earlier),
         file_name=file_name(loaded, on_b, "png", compare=earlier), mime="image/png",
         key="cmp_slide_png", help="Earlier date on the left, later on the right, 300 dpi.")
-    command = cli_command(on_b, "png", handling, handling) + " " + shlex.join(
+    # The change layer is the app's own analysis: the command line draws the two dates.
+    command = cli_command(replace(view, day=later), "png", handling, handling) + " " + shlex.join(
         ["--compare", earlier.isoformat()])
     right.code(command, language="bash")
 
@@ -126,4 +145,4 @@ def render_compare(loaded: LoadedLayers, view: MapView) -> None:
                "the divider (or focus it and use the arrow keys).")
     _write_url((a, b), split, mode, change)
     if a != b:
-        _slide(loaded, view, a, b)
+        _slide(loaded, view, a, b, page, change)

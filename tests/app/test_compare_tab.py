@@ -79,8 +79,9 @@ def test_compare_tab_takes_dates_mode_split_and_change_from_the_url():
     zones = [{f["id"] for f in layer["features"]} for side in data["sides"]
              for layer in side["layers"] if layer["id"] == "control_zones"]
     assert zones[0] and zones[1] and zones[0] != zones[1]
-    assert "Download the pair as one slide (PNG)" in [b.label for b in
-                                                      at.get("download_button")]
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the pair as one slide (PNG)" in labels
+    assert "Download this comparison (HTML)" in labels
     assert any("--compare 2024-11-26" in c.value and "--date 2024-12-08" in c.value
                for c in at.code)
     # The URL keeps the comparison (and the rest of the view).
@@ -101,3 +102,17 @@ def test_without_a_link_the_url_is_left_alone():
     assert "cmp" not in at.query_params
     data = _page_data(at)
     assert data["mode"] == "swipe" and data["sides"][1]["date"] == "2024-12-08"
+
+
+def test_the_slide_view_carries_the_change_layer():
+    from dashboard.compare import _with_change
+    from layers.core.view import MapView
+    from layers.ingest.catalog_layers import load_catalog_layers
+
+    loaded = load_catalog_layers()
+    view = MapView.create("2024-12-08", loaded.catalog.ids)
+    slide = _with_change(loaded, view, DEC8, NOV26)
+    assert slide.layer_ids[-1] == "analysis-change"
+    overlay = slide.overlays[-1]
+    assert overlay.spec.title == "Changed hands 26 Nov 2024 → 8 Dec 2024"
+    assert len(overlay.frame) > 0 and (overlay.frame["area_km2"] > 0).all()
