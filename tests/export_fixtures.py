@@ -143,3 +143,23 @@ def load_fixture(root: Path):
     assert not any(p.severity == "error" for ps in loaded.problems.values() for p in ps), \
         loaded.problems
     return loaded
+
+
+def cli_caller(geodata: Path, monkeypatch: Any, capsys: Any) -> Any:
+    """A function running ``python -m layers`` in-process on ``geodata``.
+
+    It returns (exit code, stdout, stderr); argparse's usage errors count as their exit
+    code, so a test reads a refusal the way a shell would.
+    """
+    from layers.cli.main import main
+
+    monkeypatch.setenv("BRIEFING_GEODATA", str(geodata))
+
+    def call(*argv: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = int(exc.code)
+        out, err = capsys.readouterr()
+        return code, out, err
+    return call

@@ -4,9 +4,9 @@ An upload's name is a claim and its first bytes are evidence: a ``.kml`` that
 is really a zip (KMZ), a ``.geojson`` that is really a PDF, a lone ``.shp``.
 :func:`sniff` decides from the bytes first and the name second, so each case
 gets a message that says what the file is and what to upload instead.
-:func:`read_ogr` reads KML (TimeSpan/TimeStamp become ``valid_from``/``valid_to``,
-folders become a ``folder`` column), GeoPackage (first layer with features) and
-Shapefile into the loader's list of GeoJSON-like features.
+:func:`read_ogr` reads GeoPackage (first layer with features) and Shapefile into the
+loader's list of GeoJSON-like features; KML has a reader of its own
+(:mod:`layers.ingest.kml`), after :func:`kml_is_safe`.
 """
 
 from __future__ import annotations
@@ -40,12 +40,6 @@ _NOT_VECTOR = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"),
                (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
                (b"\x1f\x8b", "a gzip file"), (b"\xd0\xcf\x11\xe0", "an old Office document"))
 #: Columns GDAL's KML driver adds to every placemark; dropped when they hold nothing useful.
-_KML_NOISE = ("altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon",
-              "id2", "timestamp", "begin", "end", "snippet")
-_KML_ALWAYS_DROPPED = ("altitudeMode", "tessellate", "extrude", "visibility", "id2", "timestamp",
-                       "begin", "end")
-
-
 @dataclass(frozen=True)
 class Sniffed:
     """What a file is: a format the loader reads, or a description of what it is instead."""
@@ -120,19 +114,32 @@ def _is_workbook(data: bytes) -> bool:
         return False
 
 
+def declares_dtd(data: bytes, label: str, problems: list[Problem], *, what: str, fix: str,
+                 rule: str) -> bool:
+    """Whether an XML file declares a DOCTYPE or ENTITY, which we refuse (and say so).
+
+    Entity expansion can exhaust memory or read local files, and no GIS export
+    needs a DTD, so refusing is cheaper than a parser configured to be safe.
+    """
+    lower = data.lower()
+    if b"<!doctype" not in lower and b"<!entity" not in lower:
+        return False
+    problems.append(Problem(label, "", f"declares a DOCTYPE or ENTITY; such {what} is refused "
+                            "(entity expansion can exhaust memory or read local files).",
+                            fix, rule=rule))
+    return True
+
+
 def kml_is_safe(data: bytes, label: str, problems: list[Problem]) -> bool:
     """Refuse DTDs (entity expansion, external entities); warn that links are not followed.
 
     The whole text is searched, not its first bytes: a DOCTYPE after 64 KiB of
     comment is still a DOCTYPE. A KMZ's KML comes here too, once unpacked.
     """
-    lower = data.lower()
-    if b"<!doctype" in lower or b"<!entity" in lower:
-        problems.append(Problem(label, "", "declares a DOCTYPE or ENTITY; such KML is refused "
-                                "(entity expansion can exhaust memory or read local files).",
-                                "Export the KML again from Google Earth or QGIS.",
-                                rule="kml-doctype"))
+    if declares_dtd(data, label, problems, what="KML", rule="kml-doctype",
+                    fix="Export the KML again from Google Earth or QGIS."):
         return False
+    lower = data.lower()
     if b"<networklink" in lower:
         problems.append(Problem(label, "", "has NetworkLink elements; they are not followed "
                                 "(the app is offline), only the placemarks in the file are read.",
@@ -168,13 +175,12 @@ def read_ogr(path: Path, label: str, problems: list[Problem], *, max_features: i
         problems.append(Problem(label, "", "holds no layer with features and geometries.",
                                 "Export a layer that has features.", rule="empty"))
         return [], None
-    if path.suffix != ".kml":
-        if len(names) > 1:
-            problems.append(Problem(label, "", f"has {len(names)} layers; read {names[0]!r} "
-                                    f"only (also: {', '.join(map(repr, names[1:6]))}).",
-                                    "Export each layer to its own file to load the others.",
-                                    severity="warning", rule="several-layers"))
-        names = names[:1]
+    if len(names) > 1:
+        problems.append(Problem(label, "", f"has {len(names)} layers; read {names[0]!r} "
+                                f"only (also: {', '.join(map(repr, names[1:6]))}).",
+                                "Export each layer to its own file to load the others.",
+                                severity="warning", rule="several-layers"))
+    names = names[:1]
     total = sum(max(counts[n], 0) for n in names)
     if total > max_features:
         problems.append(Problem(label, "", f"has {total:,} features, more than the limit of "
@@ -190,13 +196,7 @@ def read_ogr(path: Path, label: str, problems: list[Problem], *, max_features: i
                                 "Open it in QGIS and export it again.", rule="unreadable"))
         return [], None
     crs = frames[0].crs
-    if path.suffix == ".kml":
-        if len(frames) > 1:
-            for name, frame in zip(names, frames, strict=True):
-                frame["folder"] = name
-        frame = _kml_columns(pd.concat(frames, ignore_index=True), label, problems)
-    else:
-        frame = frames[0]
+    frame = frames[0]
     if path.suffix == ".shp" and crs is None:
         _note_missing_prj(frame, label, problems)
     frame = _dates_as_text(frame)
@@ -231,47 +231,6 @@ def _note_missing_prj(frame: Any, label: str, problems: list[Problem]) -> None:
                                 "degrees, so WGS84 longitude/latitude (EPSG:4326) was assumed.",
                                 "Zip the .prj with the Shapefile so its CRS is known.",
                                 severity="warning", rule="no-prj"))
-
-
-def _kml_columns(frame: Any, label: str, problems: list[Problem]) -> Any:
-    """KML's own names to the data contract's: Name → name, TimeSpan/TimeStamp → dates."""
-    if "Name" in frame.columns and "name" not in frame.columns:
-        frame = frame.rename(columns={"Name": "name"})
-    if "id2" in frame.columns:  # a data field "id" beside the Placemark's id attribute
-        frame["id"] = frame["id2"].where(frame["id2"].notna(), frame.get("id"))
-    used = []
-    if "valid_from" not in frame.columns:
-        begin = _column_days(frame, "begin", end=False)
-        stamp = _column_days(frame, "timestamp", end=False)
-        end = _column_days(frame, "end", end=True)
-        if begin.notna().any() or stamp.notna().any() or end.notna().any():
-            frame["valid_from"] = begin.fillna(stamp).map(_iso)
-            frame["valid_to"] = end.fillna(stamp + pd.Timedelta(days=1)).map(_iso)
-            used = [k for k, s in (("TimeSpan", begin.notna() | end.notna()),
-                                   ("TimeStamp", stamp.notna())) if s.any()]
-    if used:
-        problems.append(Problem(label, "", f"KML {' and '.join(used)} read as valid_from/"
-                                "valid_to (a TimeStamp counts as a one-day feature; a TimeSpan "
-                                "end is the first day it no longer holds).",
-                                severity="warning", rule="kml-dates"))
-    drop = [c for c in _KML_NOISE if c in frame.columns
-            and (c in _KML_ALWAYS_DROPPED or frame[c].isna().all())]
-    return frame.drop(columns=drop)
-
-
-def _column_days(frame: Any, column: str, *, end: bool) -> pd.Series:
-    """A KML time column as midnight timestamps; an end with a time of day rounds up."""
-    if column not in frame.columns:
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    values = pd.to_datetime(frame[column], errors="coerce", utc=True).dt.tz_localize(None)
-    days = values.dt.floor("D")
-    if end:
-        days = days.where(values == days, days + pd.Timedelta(days=1))
-    return days.astype("datetime64[ns]")
-
-
-def _iso(value: Any) -> str | None:
-    return None if pd.isna(value) else value.strftime("%Y-%m-%d")
 
 
 def _dates_as_text(frame: Any) -> Any:

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from layers.ingest.formats import declares_dtd
 from layers.ingest.geometry_json import finite
 from layers.problems import Problem
 
@@ -42,12 +43,8 @@ def _text(node: ET.Element, name: str) -> str | None:
 
 def read_gpx(data: bytes, label: str, problems: list[Problem]) -> gpd.GeoDataFrame | None:
     """Tracks, routes and waypoints as one frame, or None (with the reason)."""
-    lower = data.lower()
-    if b"<!doctype" in lower or b"<!entity" in lower:
-        problems.append(Problem(label, "", "declares a DOCTYPE or ENTITY; such GPX is refused "
-                                "(entity expansion can exhaust memory or read local files).",
-                                "Export the GPX again from the GPS software.",
-                                rule="xml-doctype"))
+    if declares_dtd(data, label, problems, what="GPX", rule="xml-doctype",
+                    fix="Export the GPX again from the GPS software."):
         return None
     try:
         root = ET.fromstring(data)

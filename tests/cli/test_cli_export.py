@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pyogrio
 import pytest
-from export_fixtures import build_geodata
+from export_fixtures import build_geodata, cli_caller
 from PIL import Image
 from pypdf import PdfReader
 
-from layers.cli.main import main
 from layers.export.files import FORMATS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,16 +28,7 @@ def geodata(tmp_path_factory):
 @pytest.fixture
 def run(geodata, monkeypatch, capsys):
     """Run the CLI in-process on the fixture data; return (exit code, stdout, stderr)."""
-    monkeypatch.setenv("BRIEFING_GEODATA", str(geodata))
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse usage errors
-            code = int(exc.code)
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
+    return cli_caller(geodata, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

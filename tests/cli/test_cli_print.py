@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from export_fixtures import build_geodata
+from export_fixtures import build_geodata, cli_caller
 from PIL import Image
 from pypdf import PdfReader
-
-from layers.cli.main import main
 
 DAYS = ("2024-11-30", "2024-12-08", "2024-12-16")
 LONG = {"2024-11-30": "30 November 2024", "2024-12-08": "8 December 2024",
@@ -24,16 +22,8 @@ def geodata(tmp_path_factory):
 
 @pytest.fixture
 def run(geodata, monkeypatch, capsys):
-    monkeypatch.setenv("BRIEFING_GEODATA", str(geodata))
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code)
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
+    """Run the CLI in-process on the fixture data; return (exit code, stdout, stderr)."""
+    return cli_caller(geodata, monkeypatch, capsys)
 
 
 def test_a_three_date_pack_prints_each_pages_own_date_in_its_title(run, tmp_path):
