@@ -22,6 +22,7 @@ import streamlit as st  # noqa: E402
 from dashboard import _data, _map, _panels, _sidebar, _url, team, workspace  # noqa: E402
 from dashboard.analysis_panel import render_analysis  # noqa: E402
 from dashboard.annotations import render_annotations  # noqa: E402
+from dashboard.compare import render_compare  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
 from dashboard.draw_form import render_draw_form  # noqa: E402
 from dashboard.edits import render_edits  # noqa: E402
@@ -111,7 +112,8 @@ def main() -> None:
     col_map, col_side = st.columns([2.6, 1], gap="small")
     with col_map:
         map_slot = st.container()
-        t_analysis, t_export, t_edit = st.tabs(["Analysis", "Export", "Edit"])
+        t_analysis, t_export, t_edit, t_compare = st.tabs(["Analysis", "Export", "Edit",
+                                                           "Compare"])
     with col_side:
         # Only the open side tab runs: hidden ones cost every slider step time at scale.
         t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"],
@@ -127,6 +129,8 @@ def main() -> None:
         render_downloads(loaded, view)
     with t_edit:
         render_edits(loaded)
+    with t_compare:
+        render_compare(loaded, view)
     with t_events:
         if t_events.open:
             _panels.render_events(loaded, day)
