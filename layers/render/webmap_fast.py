@@ -89,7 +89,8 @@ def _helpers() -> str:
     from layers.render.webmap_basemap import LABEL_JS
 
     return ("var _bmStyle = function (f) { return f.properties._style; };\n"
-            "var _bmPoint = function (f, ll) { return L.circleMarker(ll, f.properties._style); };\n"
+            "var _bmPoint = function (f, ll) { var o = f.properties._style; "
+            "return L.bmMarker ? L.bmMarker(ll, o) : L.circleMarker(ll, o); };\n"
             f"var _bmBind = {BIND_JS.js_code};\nvar _bmLabel = {LABEL_JS.js_code};\n")
 
 
