@@ -26,6 +26,7 @@ import streamlit as st
 from dashboard import _data, _fastmap
 from layers.core.catalog import Catalog, LayerSpec
 from layers.render import webmap
+from layers.render.feature_focus import open_script
 from layers.render.webmap_fast import feature_group_script
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
@@ -33,6 +34,8 @@ ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 MAP_KEY = "map"
 #: Session keys: the view the frame is built with; the analysis panel's "fly to".
 HOME, FOCUS = "map_home", "map_focus"
+#: Session key: the attribute table's selected feature, whose popup the frame opens.
+OPEN = "map_open"
 #: Session keys kept for other panels: latest view (lat, lon, zoom) and extent (bbox).
 VIEW, BBOX = "map_view", "map_bbox"
 #: What the component sends back. Not "last_object_clicked" etc.: fewer reruns.
@@ -122,6 +125,7 @@ def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer]) -> None:
     home = st.session_state.get(HOME)
     base = _base(_data.fingerprint(), basemap, tuple(home) if home else None, catalog)
     script = feature_group_script(shown, zoom=_zoom(), sources=_data.loaded_layers().frames)
+    script += open_script(st.session_state.get(OPEN))
     _fastmap.show(base, script, key=MAP_KEY, height=HEIGHT, returned_objects=RETURNED,
                   center=center, zoom=zoom)
 

@@ -30,6 +30,7 @@ from shapely.geometry import mapping
 from layers.core.catalog import Catalog, LayerSpec
 from layers.render import assets
 from layers.render import escape as esc
+from layers.render.feature_focus import feature_key
 from layers.render.labels import label_rule
 from layers.render.style import feature_style, legend, to_leaflet
 from layers.render.webmap_basemap import LABEL_JS, SEA, add_offline_basemap
@@ -244,14 +245,15 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
     features = []
     geoms = frame.geometry.values
     records = frame[columns].to_dict("records") if columns else [{} for _ in range(len(frame))]
-    for geom, props in zip(geoms, records, strict=True):
+    for label, geom, props in zip(frame.index, geoms, records, strict=True):
         if geom is None or geom.is_empty:
             continue
         props = {k: v for k, v in props.items() if present(v)}
         features.append({
             "type": "Feature", "id": str(len(features)), "geometry": mapping(_rounded(geom)),
             "properties": {"_style": feature_style_dict(spec, props, geom.geom_type),
-                           "_tip": tooltip_html(spec, props), "_pop": popup_html(spec, props)}})
+                           "_tip": tooltip_html(spec, props), "_pop": popup_html(spec, props),
+                           "_key": feature_key(spec.id, label)}})
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -35,6 +35,7 @@ import shapely
 
 from layers.core.catalog import LayerSpec
 from layers.render import lod as _lod
+from layers.render.feature_focus import feature_key
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 
@@ -162,8 +163,11 @@ class _Store:
             if cluster[n]:  # an aggregate of several events: larger, by how many
                 style["radius"] = round(float(style.get("radius", 5))
                                         + 2.5 * math.log2(float(counts[n])), 1)
-            text = js_json({"_style": style, "_tip": tooltip_html(self.spec, record),
-                            "_pop": popup_html(self.spec, record)})
+            props = {"_style": style, "_tip": tooltip_html(self.spec, record),
+                     "_pop": popup_html(self.spec, record)}
+            if not cluster[n]:  # the attribute table's row key (layers.render.feature_focus)
+                props["_key"] = feature_key(self.spec.id, labels[n])
+            text = js_json(props)
             out[n] = text
             if not cluster[n] and self.unique:
                 self.props[labels[n]] = text

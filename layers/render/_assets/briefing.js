@@ -196,8 +196,32 @@
     });
   }
 
+  /* The attribute table's row click (layers.render.feature_focus.open_script): once the map
+     has flown to the feature, open the popup of the feature whose properties._key is `key`.
+     The key is only compared, never written into the page. */
+  var lastMap = null;
+  window.bmOpenFeature = function (key) {
+    var map = lastMap, done = false;
+    if (!map || typeof key !== "string") { return; }
+    function open() {
+      if (done) { return; }
+      done = true;
+      map.off("moveend", open);
+      var found = null;
+      map.eachLayer(function (layer) {
+        var p = layer.feature && layer.feature.properties;
+        if (!found && p && p._key === key && layer.getPopup && layer.getPopup()) { found = layer; }
+      });
+      if (!found) { return; }
+      if (found.getLatLng) { found.openPopup(found.getLatLng()); } else { found.openPopup(); }
+    }
+    map.on("moveend", open);
+    setTimeout(open, 1200);  // no fly (already there): open anyway
+  };
+
   L.Map.addInitHook(function () {
     var map = this, timer = null;
+    lastMap = map;
     if (!map.getPane("bmLabels")) {
       var pane = map.createPane("bmLabels");
       pane.style.zIndex = 620;
