@@ -40,7 +40,14 @@ OPEN = "map_open"
 VIEW, BBOX = "map_view", "map_bbox"
 #: What the component sends back. Not "last_object_clicked" etc.: fewer reruns.
 RETURNED = ["last_clicked", "center", "zoom", "bounds"]
+#: The frame's height as the component is told it; the page's CSS (FIT_CSS) overrides it.
 HEIGHT = 680
+#: The map fills the window below the page's header (the frame's top is about 146 px down
+#: at 1280x720), never less than 380 px; inside the frame the map fills the frame
+#: (``#map_div`` in ``_assets/briefing.css``), and a resize redraws the basemap with no seam.
+FIT_CSS = """<style>
+iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 160px)) !important; }
+</style>"""
 
 
 @dataclass(frozen=True)
