@@ -179,7 +179,10 @@ def render_on_map(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> None:
     event = st.dataframe(
         table, hide_index=True, height=min(38 + 35 * len(table), 520), width="stretch",
         on_select="rerun", selection_mode="single-row", key=TABLE_KEY,
-        column_config={"Name": st.column_config.TextColumn(width="large"),
+        # The name first and pinned: scrolling sideways to the other columns keeps it.
+        column_order=["Name", "What", "Layer", "First day", "Last day", "Confidence",
+                      "Source no.", "Source"],
+        column_config={"Name": st.column_config.TextColumn(width="large", pinned=True),
                        "Source": st.column_config.TextColumn(width="large"),
                        "Layer": st.column_config.TextColumn(width="medium")})
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
@@ -197,8 +200,8 @@ def _follow_selection(table: pd.DataFrame, targets: Sequence[tuple[str, Focus | 
         st.session_state[_map.FOCUS] = focus
         st.session_state[_map.OPEN] = key
     row = table.iloc[rows[0]]
-    st.markdown(md_text(f"**{row['Name'] or '(no name)'}** · {row['Layer']}"
-                        + (f" · {row['What']}" if row["What"] else "")))
+    st.markdown(f"**{md_text(row['Name'] or '(no name)')}** · "
+                + md_text(row["Layer"] + (f" · {row['What']}" if row["What"] else "")))
     st.caption(md_text(f"{row['First day'] or '…'} → {row['Last day'] or 'open'} · "
                        f"confidence {row['Confidence'] or 'not rated'} · {row['Source']}"))
 
