@@ -61,6 +61,8 @@ def label_rule(kind: str, props: Mapping[str, Any]) -> LabelRule | None:
     Lower ranks win a collision: bases (0), other sites (1), cities (2),
     countries (3), towns (4).
     """
+    if _present(props.get("map_label")):  # a measure's own figure: the analyst asked for it
+        return LabelRule("measures", 0, 0, "bm-measure")
     if not str(props.get("name") or "").strip():
         return None
     if kind == "installations":
@@ -79,6 +81,27 @@ def label_rule(kind: str, props: Mapping[str, Any]) -> LabelRule | None:
     if kind == "countries":
         return LabelRule("countries", 3, 7, "bm-country")
     return None
+
+
+def _present(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def map_label_points(frame: gpd.GeoDataFrame) -> list[tuple[str, float, float]]:
+    """``(text, lon, lat)`` of each feature's ``map_label``: a line's midpoint, else inside.
+
+    Range rings carry their radius, measured lines their distance and bearing.
+    """
+    if "map_label" not in frame.columns:
+        return []
+    out = []
+    for text, geom in zip(frame["map_label"], frame.geometry.values, strict=True):
+        if not _present(text) or geom is None or geom.is_empty:
+            continue
+        at = (geom.interpolate(0.5, normalized=True) if geom.geom_type.endswith("LineString")
+              else geom.representative_point())
+        out.append((str(text), float(at.x), float(at.y)))
+    return out
 
 
 def zoom_for_span(lon_span: float, width_px: float = STATIC_WIDTH_PX) -> float:
@@ -125,6 +148,9 @@ def candidates(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
             seen.add(key)
             ranked.append((rule.rank, _SITE_RANK.get(str(row.get("site_type")), 9),
                            _label(spec.kind, rule, str(row.get("name", "")), geom)))
+    for _spec, frame in layers:
+        ranked.extend((-1, 0, Label(text, lon, lat, bold=True, size=8.0))
+                      for text, lon, lat in map_label_points(frame))
     ranked.sort(key=lambda t: (t[0], t[1]))
     return [lab for _, _, lab in ranked
             if lab.text and minx <= lab.lon <= maxx and miny <= lab.lat <= maxy]

@@ -31,7 +31,7 @@ from layers.core.catalog import Catalog, LayerSpec
 from layers.render import assets
 from layers.render import escape as esc
 from layers.render.feature_focus import feature_key
-from layers.render.labels import label_rule
+from layers.render.labels import label_rule, map_label_points
 from layers.render.style import feature_style, legend, to_leaflet
 from layers.render.webmap_basemap import LABEL_JS, SEA, add_offline_basemap
 from layers.render.webmap_html import (
@@ -287,6 +287,18 @@ def site_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def feature_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """A layer's permanent labels: site names, or measures' figures (ring radius, distance)."""
+    if spec.kind == "installations":
+        return site_labels(spec, frame)
+    features = [{"type": "Feature", "id": str(n),
+                 "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                 "properties": {"_label": esc.text(text), "_dir": "center", "_offset": [0, 0],
+                                "_cls": "bm-label bm-measure"}}
+                for n, (text, lon, lat) in enumerate(map_label_points(frame))]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _style_of(feature: dict[str, Any]) -> dict[str, Any]:
     return feature["properties"]["_style"]
 
@@ -314,7 +326,7 @@ def layer_group(spec: LayerSpec, frame: gpd.GeoDataFrame, *,
         marker=folium.CircleMarker(radius=radius) if has_points else None,
         class_name=f"bm-feature bm-layer-{esc.css_class(spec.id)}",
     ).add_to(group)
-    labels = site_labels(spec, frame)
+    labels = feature_labels(spec, frame)
     if labels["features"]:
         folium.GeoJson(labels, marker=folium.CircleMarker(radius=1, stroke=False, fill=False),
                        on_each_feature=LABEL_JS, interactive=False,

@@ -250,7 +250,7 @@ def feature_group_script(layers: Sequence[ShownLayer], *, zoom: float | None = N
     with_legend
         End with the legend control's group, as :func:`layers.render.webmap.feature_groups`.
     """
-    from layers.render.webmap import legend_sections, site_labels
+    from layers.render.webmap import feature_labels, legend_sections
     from layers.render.webmap_html import legend_html
 
     band = _lod.zoom_band(zoom)
@@ -278,10 +278,9 @@ def feature_group_script(layers: Sequence[ShownLayer], *, zoom: float | None = N
             parts.append(annotation_group_js(i, frame) + _ADD_JS.format(i=i))
             continue
         parts.append(_LAYER_JS.format(i=i, data=data))
-        if spec.kind == "installations":
-            labels = site_labels(spec, frame)
-            if labels["features"]:
-                parts.append(_LABELS_JS.format(i=i, data=js_json(labels)))
+        labels = feature_labels(spec, frame)  # site names; ring radii, measured distances
+        if labels["features"]:
+            parts.append(_LABELS_JS.format(i=i, data=js_json(labels)))
         parts.append(_ADD_JS.format(i=i))
     if with_legend:
         i = len(built)

@@ -16,7 +16,7 @@
   L.Map.prototype._bmBriefing = true;
 
   var SITE_RADIUS_M = 3000;
-  var LABEL_PRIORITY = [["bm-site-main", 0], ["bm-site", 1], ["bm-place-city", 2],
+  var LABEL_PRIORITY = [["bm-measure", 0], ["bm-site-main", 0], ["bm-site", 1], ["bm-place-city", 2],
                         ["bm-country", 3], ["bm-place-town", 4]];
   var GROUPS = [["sites", "Bases"], ["cities", "Cities"], ["towns", "Towns"],
                 ["countries", "Countries"]];
