@@ -246,3 +246,47 @@ def test_table_row_click_flies_the_map_to_the_feature_and_opens_it(app_url):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "briefing-table-click.png"))
         assert not log.blocked and not log.page_errors
+
+
+def test_ruler_legs_carry_distance_and_bearing(app_url):
+    with offline_page((1280, 720)) as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08")
+        _view(page, frame, 35.15, 35.9, 9)
+        frame.click(".bm-measure-button")
+        for lat, lon in (BASES["Tartus naval facility"], BASES["Khmeimim air base"]):
+            page.mouse.click(*_page_point(handle, frame, lat, lon))
+            page.wait_for_timeout(300)
+        labels = frame.evaluate("""() => Array.from(document.querySelectorAll(
+            '.bm-ruler-label')).map((el) => el.innerText)""")
+        assert len(labels) == 1 and labels[0].startswith("55."), labels
+        assert " km (" in labels[0] and labels[0].endswith("°"), labels
+        assert not log.blocked and not log.page_errors
+
+
+def test_standalone_html_names_the_coast_and_draws_diamonds(tmp_path):
+    import datetime as dt
+
+    from layers.core.view import MapView
+    from layers.export.html import standalone_html
+    from layers.ingest.catalog_layers import load_catalog_layers
+
+    loaded = load_catalog_layers()
+    view = MapView.create("2024-12-08", loaded.catalog.ids)
+    path = tmp_path / "briefing.html"
+    path.write_text(standalone_html(loaded, view, handling="TEST", made=dt.datetime.now(dt.UTC)),
+                    encoding="utf-8")
+    with offline_page((1280, 720)) as (page, log):
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.briefingMap && window.briefingMap.map")
+        page.evaluate("() => window.briefingMap.map.setView([35.15, 35.95], 9, {animate: false})")
+        page.wait_for_timeout(800)
+        names = page.evaluate("""() => Array.from(document.querySelectorAll('.map-label'))
+            .filter((el) => el.style.visibility !== "hidden").map((el) => el.textContent)""")
+        for name in ("Latakia", "Tartus", "Jableh"):
+            assert name in names, (name, names)
+        shapes = page.evaluate("""() => Array.from(document.querySelectorAll('path'))
+            .map((p) => p.getAttribute('d') || '').filter((d) => d.split('L').length === 4)""")
+        assert shapes, "event diamonds drawn"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "standalone-coast-z9.png"))
+        assert not log.blocked and not log.page_errors

@@ -83,3 +83,22 @@ def test_label_rule_ranks_bases_then_cities_then_towns():
     assert base.rank < city.rank < town.rank
     assert (base.min_zoom, city.min_zoom, town.min_zoom) == (0, 0, labels.TOWN_MIN_ZOOM)
     assert labels.zoom_for_span(3.5) >= labels.TOWN_MIN_ZOOM > labels.zoom_for_span(3.6)
+
+
+def test_range_rings_and_measured_line_carry_their_figures(dec8):
+    from layers.analysis.overlays import measure_overlay, rings_overlay
+
+    loaded, _view = dec8
+    rings = rings_overlay("Tartus", 34.915, 35.874, [50, 100])
+    line = measure_overlay("Tartus", (34.915, 35.874), "Khmeimim", (35.41167, 35.945))
+    script = fast.feature_group_script([(rings.spec, rings.frame), (line.spec, line.frame)])
+    assert '"_label":"50 km"' in script and '"_label":"100 km"' in script
+    assert re.search(r'"_label":"55\.\d km · 0\d\d°"', script), "distance and bearing"
+    assert script.count("bm-label bm-measure") == 3
+    fig = render_figure(loaded, MapView.create("2024-12-08", [rings.spec.id, line.spec.id],
+                                               overlays=(rings, line),
+                                               bbox=(34.8, 33.8, 37.2, 35.9)))
+    fig.canvas.draw()
+    texts = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert {"50 km", "100 km"} <= texts
+    assert any(t.startswith("55.") and t.endswith("°") for t in texts)

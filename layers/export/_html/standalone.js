@@ -143,8 +143,10 @@
     (state.labels || []).filter(function (p) { return zoom >= p.minZoom; })
       .sort(function (a, b) { return a.rank - b.rank; })
       .forEach(function (p) {
-        labels.addLayer(L.tooltip({ permanent: true, direction: "right", interactive: false,
-          offset: [6, 0], className: "map-label" + (p.place ? " place" : "") })
+        /* As on screen: a site's name to the left of its point, a place's to the right. */
+        labels.addLayer(L.tooltip({ permanent: true, direction: p.place ? "right" : "left",
+          interactive: false, offset: p.place ? [6, 0] : [-6, 0],
+          className: "map-label" + (p.place ? " place" : "") })
           .setLatLng([p.lat, p.lon]).setContent(el("span", null, p.name)));
       });
     declutter();
