@@ -163,6 +163,24 @@ def test_ground_drawn_and_legend_state_kept_across_dates(app_url):
         assert not log.blocked and not log.page_errors
 
 
+def test_ground_drawn_along_the_euphrates_at_zoom_7(app_url):
+    with offline_page((1280, 720)) as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08&view=35.6,39.6,7")
+        ground = frame.evaluate("""() => {
+            const n = (sel) => document.querySelectorAll(sel).length;
+            const img = document.querySelector('.leaflet-bmRelief-pane img');
+            const r = img ? img.getBoundingClientRect() : null;
+            return {zoom: map_div.getZoom(), relief: img ? img.naturalWidth : 0,
+                    covers: r ? r.width * r.height : 0,
+                    rivers: n('.leaflet-bmWater-pane path'),
+                    roads: n('.leaflet-bmRoads-pane path')}; }""")
+        assert ground["zoom"] == 7 and ground["relief"] > 300 and ground["covers"] > 0, ground
+        assert ground["rivers"] > 50 and ground["roads"] >= 10, ground
+        ARTIFACTS.mkdir(exist_ok=True)
+        handle.screenshot(path=str(ARTIFACTS / "briefing-euphrates-z7.png"))
+        assert not log.blocked and not log.page_errors
+
+
 def test_offline_ground_stays_under_an_unreachable_online_basemap(app_url):
     with offline_page() as (page, log):
         handle, frame = _open(page, f"{app_url}/?date=2024-12-08&basemap=osm")
