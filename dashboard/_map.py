@@ -26,6 +26,7 @@ import streamlit as st
 from dashboard import _data, _fastmap
 from layers.core.catalog import Catalog, LayerSpec
 from layers.render import webmap
+from layers.render.feature_focus import open_script
 from layers.render.webmap_fast import feature_group_script
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
@@ -33,12 +34,21 @@ ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 MAP_KEY = "map"
 #: Session keys: the view the frame is built with; the analysis panel's "fly to".
 HOME, FOCUS = "map_home", "map_focus"
+#: Session key: the attribute table's selected feature, whose popup the frame opens.
+OPEN = "map_open"
 #: Session keys kept for other panels: latest view (lat, lon, zoom) and extent (bbox).
 VIEW, BBOX = "map_view", "map_bbox"
 #: What the component sends back. Not "last_object_clicked" etc.: fewer reruns.
 #: "all_drawings": the toolbar's shapes only ("last_active_drawing" is also a clicked zone).
 RETURNED = ["last_clicked", "center", "zoom", "bounds", "all_drawings"]
+#: The frame's height as the component is told it; the page's CSS (FIT_CSS) overrides it.
 HEIGHT = 680
+#: The map fills the window below the page's header (the frame's top is about 146 px down
+#: at 1280x720), never less than 380 px; inside the frame the map fills the frame
+#: (``#map_div`` in ``_assets/briefing.css``), and a resize redraws the basemap with no seam.
+FIT_CSS = """<style>
+iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 160px)) !important; }
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,7 @@ def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer]) -> None:
     # basemap files only, so saving an annotation or a view keeps the same frame.
     base = _base(_data.file_fingerprint(), basemap, tuple(home) if home else None, catalog)
     script = feature_group_script(shown, zoom=_zoom(), sources=_data.loaded_layers().frames)
+    script += open_script(st.session_state.get(OPEN))
     _fastmap.show(base, script, key=MAP_KEY, height=HEIGHT, returned_objects=RETURNED,
                   center=center, zoom=zoom)
 

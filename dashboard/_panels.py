@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard import _map
 from dashboard._sidebar import md_text
 from layers.core.catalog import LayerSpec, label_for
 from layers.core.loaded import LoadedLayers
@@ -26,6 +27,7 @@ from layers.core.sources import (
     sources_frame,
 )
 from layers.core.timeline import events_window
+from layers.render.feature_focus import Focus, table_targets
 
 #: The events list looks this far back and ahead of the date.
 EVENTS_BEFORE, EVENTS_AFTER = 14, 7
@@ -157,13 +159,51 @@ def _window(loaded: LoadedLayers) -> int:
     return 7
 
 
+#: The attribute table's widget key (its selection lives in the session under it).
+TABLE_KEY = "on_map_rows"
+
+
 def render_on_map(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]]) -> None:
-    """The table of features on the map."""
+    """The attribute table of the features on the map: sortable, full text, click to fly.
+
+    A row click sets the map's focus to the feature (``map_focus``) and asks the
+    frame to open its popup (``map_open``); the map is drawn after this panel
+    in the same run, so it flies at once.
+    """
     table = on_map_table(layers)
     counts = ", ".join(f"{spec.title}: {len(frame)}" for spec, frame in layers)
     st.caption(counts or "No layer is switched on.")
-    if not table.empty:
-        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 520))
+    if table.empty:
+        return
+    st.caption("Click a column to sort it, a row to fly the map to the feature and open it.")
+    event = st.dataframe(
+        table, hide_index=True, height=min(38 + 35 * len(table), 520), width="stretch",
+        on_select="rerun", selection_mode="single-row", key=TABLE_KEY,
+        # The name first and pinned: scrolling sideways to the other columns keeps it.
+        column_order=["Name", "What", "Layer", "First day", "Last day", "Confidence",
+                      "Source no.", "Source"],
+        column_config={"Name": st.column_config.TextColumn(width="large", pinned=True),
+                       "Source": st.column_config.TextColumn(width="large"),
+                       "Layer": st.column_config.TextColumn(width="medium")})
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    _follow_selection(table, table_targets(layers), rows)
+
+
+def _follow_selection(table: pd.DataFrame, targets: Sequence[tuple[str, Focus | None]],
+                      rows: Sequence[int]) -> None:
+    """Fly to and open the selected row's feature, once per new selection; show it in full."""
+    if not rows or not 0 <= rows[0] < len(targets):
+        st.session_state.pop(_map.OPEN, None)
+        return
+    key, focus = targets[rows[0]]
+    if focus is not None and st.session_state.get(_map.OPEN) != key:
+        st.session_state[_map.FOCUS] = focus
+        st.session_state[_map.OPEN] = key
+    row = table.iloc[rows[0]]
+    st.markdown(f"**{md_text(row['Name'] or '(no name)')}** · "
+                + md_text(row["Layer"] + (f" · {row['What']}" if row["What"] else "")))
+    st.caption(md_text(f"{row['First day'] or '…'} → {row['Last day'] or 'open'} · "
+                       f"confidence {row['Confidence'] or 'not rated'} · {row['Source']}"))
 
 
 def render_sources(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],

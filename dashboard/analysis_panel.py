@@ -218,7 +218,8 @@ def _ring_ground(loaded: LoadedLayers, zones: gpd.GeoDataFrame | None, day: dt.d
         st.dataframe(pd.DataFrame({
             f"Ground within {radius:g} km": [analysis.controller_label(loaded, c)
                                              for c in ground["controller"]],
-            "km²": ground["area_km2"].round(0), "%": ground["share_pct"].round(1)}),
+            "km²": ground["area_km2"].round(0),
+            "%": ground["share_pct"].map(analysis.share_figure)}),
             hide_index=True, width="stretch")
 
 
@@ -268,7 +269,7 @@ def _territory(loaded: LoadedLayers, zones: gpd.GeoDataFrame, spec, day: dt.date
     left.dataframe(pd.DataFrame({
         f"Held on {day:%d %b %Y}": [analysis.controller_label(loaded, c)
                                     for c in areas["controller"]],
-        "km²": areas["area_km2"].round(0), "%": areas["share_pct"].round(1)}),
+        "km²": areas["area_km2"].round(0), "%": areas["share_pct"].map(analysis.share_figure)}),
         hide_index=True, width="stretch")
     with right:
         period = st.radio("Chart period", ["Six weeks either side", "Everything"],
@@ -339,7 +340,7 @@ def _exposure(loaded: LoadedLayers, zones: gpd.GeoDataFrame, day: dt.date) -> No
     st.dataframe(pd.DataFrame({
         "Route": table["name"], "Through": [analysis.controller_label(loaded, c)
                                             for c in table["controller"]],
-        "km": table["km"].round(1), "%": table["share_pct"].round(1),
+        "km": table["km"].round(1), "%": table["share_pct"].map(analysis.share_figure),
         "Route km": table["length_km"].round(1)}), hide_index=True, width="stretch")
     st.caption("Road lines follow highway waypoints, not surveyed roads.")
 

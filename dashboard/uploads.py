@@ -12,6 +12,7 @@ touches the layers already loaded.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
@@ -27,6 +28,7 @@ from layers.ingest.upload import (
     table_columns,
 )
 from layers.problems import Problem
+from layers.render.style import POINT_SHAPES
 
 LAYERS = "uploads:layers"  # dict[id, Accepted], in upload order
 REPORT = "uploads:report"  # list[Report] of the last batch
@@ -229,10 +231,13 @@ def _show_layers() -> None:
         return
     st.markdown("**Loaded**")
     for layer_id, accepted in list(layers.items()):
-        text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+        text_col, style_col, button_col = st.columns([4, 1, 1], vertical_alignment="center")
         text_col.markdown(f"{md_text(accepted.overlay.spec.title)} · "
                           f"{len(accepted.overlay.frame):,} feature"
                           f"{'s' if len(accepted.overlay.frame) != 1 else ''}")
+        with style_col.popover("", icon=":material/palette:",
+                               help=f"Rename or restyle {md_text(accepted.overlay.spec.title)}"):
+            _style_form(layer_id, accepted)
         if button_col.button("", icon=":material/delete:", key=f"uploads:remove:{layer_id}",
                              help=f"Remove {md_text(accepted.overlay.spec.title)} from the "
                                   "map and the exports."):
@@ -240,3 +245,45 @@ def _show_layers() -> None:
             st.session_state[REPORT] = [r for r in st.session_state[REPORT]
                                         if r.digest != accepted.digest]
             st.rerun()
+
+
+def restyle(accepted: Accepted, *, title: str | None = None, color: str | None = None,
+            shape: str | None = None) -> Accepted:
+    """The upload with a new name, one colour for all its features, or a point symbol.
+
+    A colour that is not ``#rrggbb`` or a symbol the renderers cannot draw is
+    ignored (the text came from a widget, but the style reaches every renderer).
+    """
+    spec = accepted.overlay.spec
+    style = dict(spec.style or {})
+    if color is not None and re.fullmatch(r"#[0-9a-fA-F]{6}", color):
+        for key in ("by", "colors", "labels"):
+            style.pop(key, None)  # one colour now: no legend by value
+        style["color"] = color.lower()
+    if shape in POINT_SHAPES:
+        style["shape"] = shape
+    name = " ".join((title or "").split())[:80] or spec.title
+    new_spec = replace(spec, title=name, style=style)
+    return replace(accepted, overlay=Overlay(new_spec, accepted.overlay.frame))
+
+
+def _style_form(layer_id: str, accepted: Accepted) -> None:
+    """Name, colour and symbol of one upload; applied on change."""
+    spec = accepted.overlay.spec
+    keys = {k: f"uploads:{k}:{layer_id}" for k in ("title", "color", "shape")}
+
+    def apply(what: str) -> None:  # only the field changed: a new symbol keeps the colours
+        layers: dict[str, Accepted] = st.session_state[LAYERS]
+        if layer_id in layers:
+            layers[layer_id] = restyle(layers[layer_id],
+                                       **{what: st.session_state.get(keys[what])})
+
+    st.text_input("Name on the map", value=spec.title, key=keys["title"], on_change=apply,
+                  args=("title",), max_chars=80)
+    st.color_picker("Colour (all features)", value=str((spec.style or {}).get("color",
+                                                                              "#ff1493")),
+                    key=keys["color"], on_change=apply, args=("color",))
+    shapes = list(POINT_SHAPES)
+    current = str((spec.style or {}).get("shape") or "circle")
+    st.selectbox("Point symbol", shapes, index=shapes.index(current) if current in shapes else 0,
+                 key=keys["shape"], on_change=apply, args=("shape",))

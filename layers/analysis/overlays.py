@@ -47,7 +47,7 @@ def rings_overlay(name: str, lat: float, lon: float, radii_km: Sequence[float], 
     radii = sorted({float(r) for r in radii_km if r and r > 0})
     labels = [f"{r:g} km" for r in radii]
     rows = [{"id": f"ring-{r:g}", "name": f"{r:g} km from {name}", "ring": label,
-             "radius_km": r, "confidence": "high",
+             "radius_km": r, "map_label": label, "confidence": "high",
              "source": "Geodesic circle on the WGS84 ellipsoid",
              "geometry": LineString(geodesic_circle(lat, lon, r).exterior.coords)}
             for r, label in zip(radii, labels, strict=True)]
@@ -67,6 +67,7 @@ def measure_overlay(a_label: str, a: tuple[float, float], b_label: str,
     name = f"{a_label} → {b_label}: {result.km:,.1f} km, {result.bearing:.0f}° ({result.compass})"
     frame = gpd.GeoDataFrame([{"id": "measure", "name": name, "kind": "measure",
                                "km": round(result.km, 2), "bearing": round(result.bearing, 1),
+                               "map_label": f"{result.km:,.1f} km · {result.bearing:03.0f}°",
                                "confidence": "high", "source": "Geodesic on WGS84",
                                "geometry": line}], geometry="geometry", crs="EPSG:4326")
     style = {"by": "kind", "colors": {"measure": MEASURE_COLOR},

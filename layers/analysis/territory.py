@@ -21,6 +21,24 @@ from layers.core.timeline import as_of, change_dates, parse_date
 from layers.errors import DateError
 from layers.geo.geodesy import geodesic_area_km2
 
+#: Decimals of a share (%) as quoted anywhere: app, CLI and exports show this one figure.
+SHARE_DECIMALS = 1
+
+
+def share_figure(share_pct: float) -> float:
+    """A share (%) rounded once, to :data:`SHARE_DECIMALS`, as every renderer quotes it.
+
+    Rounding twice (to 2 decimals for JSON, then to 1 for print) turned 51.347 %
+    into 51.4 % in the CLI while the app said 51.3 %: one rounding, here, ends that.
+    """
+    return round(float(share_pct), SHARE_DECIMALS) + 0.0
+
+
+def share_text(share_pct: float) -> str:
+    """The share as text (``"51.3 %"``): the string the app, the CLI and the exports print."""
+    return f"{share_figure(share_pct):.{SHARE_DECIMALS}f} %"
+
+
 #: Transitions smaller than this (km²) are slivers left by redrawn borders, not a change.
 MIN_CHANGE_KM2 = 0.5
 

@@ -18,6 +18,9 @@ from layers.core.loaded import LoadedLayers
 from layers.core.timeline import parse_date
 from layers.ingest.catalog_layers import load_catalog_layers
 
+_share = analysis.share_figure  # one rounding, shared with the app and the exports
+_pct = analysis.share_text
+
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     """Register the sub-command."""
@@ -40,7 +43,7 @@ def collect(loaded: LoadedLayers, day: str, radius_km: float | None = None) -> d
         "date": date.isoformat(),
         "areas": [{"controller": r.controller,
                    "label": analysis.controller_label(loaded, r.controller),
-                   "area_km2": round(r.area_km2, 1), "share_pct": round(r.share_pct, 2)}
+                   "area_km2": round(r.area_km2, 1), "share_pct": _share(r.share_pct)}
                   for r in areas.itertuples()],
         "total_km2": round(float(areas["area_km2"].sum()), 1),
     }
@@ -69,7 +72,7 @@ def _routes(loaded: LoadedLayers, routes, zones, date) -> list[dict[str, Any]]:
                        "mode": first["mode"], "length_km": round(first.length_km, 2),
                        "exposure": [{"controller": r.controller,
                                      "label": analysis.controller_label(loaded, r.controller),
-                                     "km": round(r.km, 2), "share_pct": round(r.share_pct, 2)}
+                                     "km": round(r.km, 2), "share_pct": _share(r.share_pct)}
                                     for r in group.itertuples()]})
     return result
 
@@ -88,7 +91,7 @@ def _within(loaded: LoadedLayers, sites, zones, date, radius_km: float) -> list[
                         "bearing_deg": round(r.bearing, 1)} for r in near.itertuples()],
             "territory": [{"controller": r.controller,
                            "label": analysis.controller_label(loaded, r.controller),
-                           "area_km2": round(r.area_km2, 1), "share_pct": round(r.share_pct, 1)}
+                           "area_km2": round(r.area_km2, 1), "share_pct": _share(r.share_pct)}
                           for r in ground.itertuples()]})
     return result
 
@@ -97,13 +100,14 @@ def _print_text(stats: dict[str, Any]) -> None:
     print(f"Figures for {stats['date']} (zones schematic; areas geodesic, WGS84)")
     print("\nArea held")
     for row in stats["areas"]:
-        print(f"  {row['label']:<36} {row['area_km2']:>11,.0f} km²  {row['share_pct']:5.1f} %")
+        print(f"  {row['label']:<36} {row['area_km2']:>11,.0f} km²  {_pct(row['share_pct']):>7}")
     print(f"  {'total':<36} {stats['total_km2']:>11,.0f} km²")
     print("\nRoutes on this date" + ("" if stats["routes"] else ": none"))
     for route in stats["routes"]:
         print(f"  {route['name']} ({route['mode']}): {route['length_km']:,.1f} km")
         for piece in route["exposure"]:
-            print(f"    {piece['label']:<38} {piece['km']:>8,.1f} km  {piece['share_pct']:5.1f} %")
+            share = _pct(piece["share_pct"])
+            print(f"    {piece['label']:<38} {piece['km']:>8,.1f} km  {share:>7}")
     inst = stats.get("installations")
     if inst:
         counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in inst["by_status"].items())

@@ -35,9 +35,11 @@ from layers.export.html_annotations import ANNOTATIONS_JS, annotation_layer_data
 from layers.render import escape as safe
 from layers.render.assets import leaflet_dir
 from layers.render.basemap_static import FOCUS, countries
+from layers.render.labels import label_rule
 from layers.render.map_panel import CAVEAT, banner_color
 from layers.render.mpl_draw import point_fill_alpha
 from layers.render.style import FeatureStyle, feature_style, legend, to_leaflet
+from layers.render.webmap_basemap import gazetteer_points
 
 ASSETS = Path(__file__).resolve().parent / "_html"
 #: Coordinates in the page: 1e-5° ≈ 1 m, ample for a screen and half the size of 1e-6.
@@ -128,8 +130,8 @@ def _feature(spec: LayerSpec, props: dict[str, Any], geom: Any) -> dict[str, Any
     style = feature_style(spec, props)
     source = str(props.get("source") or "")
     notes = str(props.get("notes") or "")
-    label_on_map = ((spec.kind == "installations" and props.get("part", "site") == "site")
-                    or (spec.kind == "places" and props.get("place_type") == "city"))
+    # Places are named from the gazetteer (as on screen), so only sites carry a label here.
+    rule = label_rule(spec.kind, props) if spec.kind == "installations" else None
     return {"id": str(props.get("id", "")), "name": str(props.get("name") or ""),
             "from": props.get("valid_from"), "to": props.get("valid_to"),
             "value": "" if value is None else str(value),
@@ -137,9 +139,12 @@ def _feature(spec: LayerSpec, props: dict[str, Any], geom: Any) -> dict[str, Any
             "confidence": props.get("confidence"), "source": source,
             "sources": _numbered(source, props.get(REFS_COLUMN)),
             "notes": notes if len(notes) <= _NOTE_CHARS else notes[:_NOTE_CHARS] + "…",
-            "style": _leaflet_style(style), "radius": float(style.radius),
+            "style": {**_leaflet_style(style), "shape": style.shape},
+            "radius": float(style.radius),
             "pointFill": point_fill_alpha(props.get("confidence")),
-            "label_on_map": bool(label_on_map),
+            "label_on_map": rule is not None,
+            "labelRank": rule.rank if rule else None,
+            "labelZoom": rule.min_zoom if rule else None,
             "geometry": geojson_geometry(geom, HTML_DECIMALS)}
 
 
@@ -179,7 +184,24 @@ def page_data(loaded: LoadedLayers, view: MapView, *, handling: str) -> dict[str
     return {"title": view.title or loaded.catalog.title, "handling": handling,
             "asOf": view.day.isoformat(), "dates": sorted(dates), "bbox": list(bbox),
             "basemap": _basemap(loaded), "layers": out_layers,
+            "placeLabels": place_label_data(loaded),
             "basemapCredit": str(loaded.catalog.basemap.get("attribution", ""))}
+
+
+def place_label_data(loaded: LoadedLayers) -> list[dict[str, Any]]:
+    """The gazetteer's names with the screen's rule (:func:`layers.render.labels.label_rule`).
+
+    The app names places from the gazetteer whichever layers are on; so does the
+    page, or Latakia, Tartus and Jableh would be named on screen and not here.
+    """
+    out = []
+    for props, lon, lat in gazetteer_points(loaded.catalog):
+        rule = label_rule("places", props)
+        if rule is not None:
+            out.append({"name": str(props["name"]), "lon": round(lon, HTML_DECIMALS),
+                        "lat": round(lat, HTML_DECIMALS), "rank": rule.rank,
+                        "minZoom": rule.min_zoom, "group": rule.group})
+    return out
 
 
 def _basemap(loaded: LoadedLayers) -> dict[str, Any]:

@@ -37,12 +37,14 @@ log = logging.getLogger(__name__)
 
 #: Sizes are MiB everywhere (Streamlit's ``server.maxUploadSize`` counts them so too).
 MB = MIB
-#: One colour per upload when no column is worth colouring by (Okabe-Ito, colour-blind safe).
-PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
-           "#000000")
-#: Colours for the values of a categorical column (Tableau 10).
-CATEGORY_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-                   "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+#: Automatic colours of uploads: hues no catalog legend uses (no red, orange, green,
+#: teal, purple, yellow, grey or navy: orange already means "drawing down", teal the
+#: transitional government). Each is at least 20 CIE76 ΔE from every colour in
+#: ``geodata/catalog.toml`` and 23 from each other (tests/ingest/test_upload_palette.py).
+CATEGORY_COLORS = ("#ff1493", "#00ced1", "#9acd32", "#8b4513", "#ff00ff", "#191970",
+                   "#d2b48c", "#f781bf", "#f0e68c", "#e9967a")
+#: One colour per upload when no column is worth colouring by.
+PALETTE = tuple(reversed(CATEGORY_COLORS))[:8]
 #: Columns tried first for colouring, as analysts name them.
 PREFERRED_BY = ("controller", "status", "category", "event_type", "mode", "type", "kind",
                 "class", "side", "folder", "gpx_type")

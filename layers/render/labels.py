@@ -1,6 +1,13 @@
-"""Labels on the static map: installations first, then key places, never overlapping.
+"""Labels: one rule for every renderer, and their placement on the static map.
 
-Placement is greedy: each label tries a few spots around its point (right, left,
+:func:`label_rule` says which names a map writes, in which priority and from
+which zoom: Russia's bases always and first, other sites from zoom
+:data:`SITE_MIN_ZOOM`, cities always, towns from :data:`TOWN_MIN_ZOOM`. The
+web map (CSS classes and declutter order), the standalone HTML export and the
+static map all read it, so the screen and the exports name the same places.
+
+On the static map placement is greedy:
+each label tries a few spots around its point (right, left,
 above, below, diagonals) and takes the first that collides with nothing placed
 before it, nor with the map furniture; a label that fits nowhere is dropped.
 Installations go first, so a base is never the one left unnamed because a town
@@ -9,8 +16,10 @@ took its room.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 from matplotlib import patheffects
@@ -27,8 +36,77 @@ _SITE_RANK = {"naval_base": 0, "air_base": 1, "airport": 2, "headquarters": 3, "
 _SPOTS = ((6, 0, "left", "center"), (-6, 0, "right", "center"), (0, 6, "center", "bottom"),
           (0, -6, "center", "top"), (5, 5, "left", "bottom"), (-5, 5, "right", "bottom"),
           (5, -5, "left", "top"), (-5, -5, "right", "top"))
-#: Lon span (degrees) below which towns are named as well as cities.
-TOWN_LABEL_SPAN = 3.5
+#: Site types of Russia's own bases, whose names are always on the map.
+MAIN_SITE_TYPES = ("naval_base", "air_base")
+#: Zoom from which towns (crossings, garrisons) and the lesser sites are named.
+TOWN_MIN_ZOOM = 8
+SITE_MIN_ZOOM = 8
+#: Width (px) a static map is read at when its extent is turned into a zoom.
+STATIC_WIDTH_PX = 640
+
+
+@dataclass(frozen=True)
+class LabelRule:
+    """Whether and how a feature is named: group (a switch), priority, zoom, CSS class."""
+
+    group: str
+    rank: int
+    min_zoom: int
+    css: str
+
+
+def label_rule(kind: str, props: Mapping[str, Any]) -> LabelRule | None:
+    """How a feature of a layer of ``kind`` is named; ``None`` when it carries no name.
+
+    Lower ranks win a collision: bases (0), other sites (1), cities (2),
+    countries (3), towns (4).
+    """
+    if _present(props.get("map_label")):  # a measure's own figure: the analyst asked for it
+        return LabelRule("measures", 0, 0, "bm-measure")
+    if not str(props.get("name") or "").strip():
+        return None
+    if kind == "installations":
+        if str(props.get("part") or "site") != "site":
+            return None  # a base's outline and runways carry no second name
+        if (str(props.get("operator") or "").startswith("Russian")
+                and props.get("site_type") in MAIN_SITE_TYPES):
+            return LabelRule("sites", 0, 0, "bm-site bm-site-main")
+        return LabelRule("sites", 1, SITE_MIN_ZOOM, "bm-site")
+    if kind == "places":
+        place = str(props.get("place_type") or "town")
+        if place == "city":
+            return LabelRule("cities", 2, 0, "bm-place bm-place-city")
+        safe = "".join(c for c in place if c.isalnum() or c in "-_") or "town"
+        return LabelRule("towns", 4, TOWN_MIN_ZOOM, f"bm-place bm-place-{safe}")
+    if kind == "countries":
+        return LabelRule("countries", 3, 7, "bm-country")
+    return None
+
+
+def _present(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def map_label_points(frame: gpd.GeoDataFrame) -> list[tuple[str, float, float]]:
+    """``(text, lon, lat)`` of each feature's ``map_label``: a line's midpoint, else inside.
+
+    Range rings carry their radius, measured lines their distance and bearing.
+    """
+    if "map_label" not in frame.columns:
+        return []
+    out = []
+    for text, geom in zip(frame["map_label"], frame.geometry.values, strict=True):
+        if not _present(text) or geom is None or geom.is_empty:
+            continue
+        at = (geom.interpolate(0.5, normalized=True) if geom.geom_type.endswith("LineString")
+              else geom.representative_point())
+        out.append((str(text), float(at.x), float(at.y)))
+    return out
+
+
+def zoom_for_span(lon_span: float, width_px: float = STATIC_WIDTH_PX) -> float:
+    """The web-map zoom that shows ``lon_span`` degrees across ``width_px`` pixels."""
+    return math.log2(width_px * 360.0 / (256.0 * max(lon_span, 1e-9)))
 
 
 @dataclass(frozen=True)
@@ -51,39 +129,38 @@ def candidates(layers: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
     same base carry no second name); cities always, towns only on a close-up.
     """
     minx, miny, maxx, maxy = extent
-    sites: list[tuple[int, Label]] = []
-    places: list[tuple[int, Label]] = []
+    zoom = zoom_for_span(maxx - minx)
+    ranked: list[tuple[int, int, Label]] = []
     seen: set[str] = set()
     for spec, frame in layers:
-        if spec.kind == "installations":
-            for _, row in frame.iterrows():
-                geom = row.geometry
-                if geom is None or geom.geom_type != "Point" or row.get("part", "site") != "site":
-                    continue
-                key = str(row.get("site_id") or row.get("name"))
-                if key in seen:
-                    continue
-                seen.add(key)
-                rank = _SITE_RANK.get(str(row.get("site_type")), 9)
-                sites.append((rank, Label(str(row.get("name", "")), geom.x, geom.y, bold=True,
-                                          size=8.0)))
-        elif spec.kind == "places":
-            towns = (maxx - minx) < TOWN_LABEL_SPAN
-            for _, row in frame.iterrows():
-                geom = row.geometry
-                kind = str(row.get("place_type", "town"))
-                if geom is None or geom.geom_type != "Point":
-                    continue
-                if kind != "city" and not towns:
-                    continue
-                places.append((0 if kind == "city" else 1,
-                               Label(str(row.get("name", "")), geom.x, geom.y,
-                                     size=8.0 if kind == "city" else 7.0, color="#333333")))
-    sites.sort(key=lambda t: t[0])
-    places.sort(key=lambda t: t[0])
-    inside = [lab for _, lab in (*sites, *places)
-              if lab.text and minx <= lab.lon <= maxx and miny <= lab.lat <= maxy]
-    return inside
+        if spec.kind not in ("installations", "places"):
+            continue
+        for _, row in frame.iterrows():
+            geom = row.geometry
+            if geom is None or geom.geom_type != "Point":
+                continue
+            rule = label_rule(spec.kind, row)
+            if rule is None or zoom < rule.min_zoom:
+                continue
+            key = f"{spec.kind}:{row.get('site_id') or row.get('name')}"
+            if key in seen:
+                continue
+            seen.add(key)
+            ranked.append((rule.rank, _SITE_RANK.get(str(row.get("site_type")), 9),
+                           _label(spec.kind, rule, str(row.get("name", "")), geom)))
+    for _spec, frame in layers:
+        ranked.extend((-1, 0, Label(text, lon, lat, bold=True, size=8.0))
+                      for text, lon, lat in map_label_points(frame))
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    return [lab for _, _, lab in ranked
+            if lab.text and minx <= lab.lon <= maxx and miny <= lab.lat <= maxy]
+
+
+def _label(kind: str, rule: LabelRule, text: str, geom: Any) -> Label:
+    if kind == "installations":
+        return Label(text, geom.x, geom.y, bold=True, size=8.0)
+    return Label(text, geom.x, geom.y, size=8.0 if rule.group == "cities" else 7.0,
+                 color="#333333")
 
 
 def place_labels(ax: Axes, labels: Iterable[Label], renderer: RendererBase, *,

@@ -25,6 +25,7 @@ from layers.render.style import (
     UNRATED_LOOK,
     FeatureStyle,
     feature_style,
+    mpl_marker,
 )
 
 #: z-order bands, bottom to top, so layers stack the same way whatever the catalog says.
@@ -164,15 +165,15 @@ def draw_layer(ax: Axes, spec: LayerSpec, frame: gpd.GeoDataFrame) -> int:
     if spec.kind == "annotations":  # marks carry their own look (annotations_static)
         from layers.render.annotations_static import draw_annotations
         return draw_annotations(ax, frame)
-    marker = "D" if spec.kind == "events" else "o"
     point_z = Z_POINT + (0.5 if spec.kind == "installations" else 0.0)
     drawn = 0
     for _, row in frame.iterrows():
         if row.geometry is None or row.geometry.is_empty:
             continue
         props = _properties(row)
-        draw_geometry(ax, row.geometry, feature_style(spec, props), props.get("confidence"),
-                      marker=marker, point_z=point_z)
+        style = feature_style(spec, props)
+        draw_geometry(ax, row.geometry, style, props.get("confidence"),
+                      marker=mpl_marker(style), point_z=point_z)
         drawn += 1
     return drawn
 

@@ -23,6 +23,13 @@ CONFIDENCE_LOOK: dict[str, tuple[float, float, str | None]] = {
 }
 UNRATED_LOOK = (0.45, 0.8, "2 4")
 
+#: Point symbols every renderer can draw: name -> matplotlib marker. The web map
+#: draws the same outline as an SVG path (``L.bmMarker`` in ``_assets/briefing.js``,
+#: and ``standalone.js`` in the HTML export).
+POINT_SHAPES: dict[str, str] = {"circle": "o", "diamond": "D", "square": "s", "triangle": "^"}
+#: A layer's point symbol by kind, unless its style says ``shape = "..."``.
+KIND_SHAPES: dict[str, str] = {"events": "diamond"}
+
 
 @dataclass(frozen=True)
 class FeatureStyle:
@@ -35,6 +42,7 @@ class FeatureStyle:
     fill_opacity: float = 0.3
     dash: str | None = None
     radius: float = 6.0
+    shape: str = "circle"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,17 @@ def color_for(spec: LayerSpec, value: Any) -> str:
     return str(colors.get(str(value), _style_table(spec).get("color", DEFAULT_COLOR)))
 
 
+def point_shape(spec: LayerSpec) -> str:
+    """The symbol of a layer's points: its style's ``shape`` if known, else its kind's."""
+    asked = str(_style_table(spec).get("shape") or "")
+    return asked if asked in POINT_SHAPES else KIND_SHAPES.get(spec.kind, "circle")
+
+
+def mpl_marker(style: FeatureStyle) -> str:
+    """The matplotlib marker of a point style (the shape the web map draws too)."""
+    return POINT_SHAPES.get(style.shape, "o")
+
+
 def feature_style(spec: LayerSpec, properties: dict[str, Any]) -> FeatureStyle:
     """The look of one feature, from its layer's style and its own properties."""
     table = _style_table(spec)
@@ -65,7 +84,7 @@ def feature_style(spec: LayerSpec, properties: dict[str, Any]) -> FeatureStyle:
     color = color_for(spec, value)
     base = FeatureStyle(color=color, fill_color=color, weight=float(table.get("weight", 2)),
                         fill_opacity=float(table.get("fill_opacity", 0.3)),
-                        radius=float(table.get("radius", 6)),
+                        radius=float(table.get("radius", 6)), shape=point_shape(spec),
                         dash=table.get("dash", {}).get(str(value)) if by else None)
     return apply_confidence(base, properties.get("confidence"))
 

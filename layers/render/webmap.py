@@ -30,6 +30,8 @@ from shapely.geometry import mapping
 from layers.core.catalog import Catalog, LayerSpec
 from layers.render import assets
 from layers.render import escape as esc
+from layers.render.feature_focus import feature_key
+from layers.render.labels import label_rule, map_label_points
 from layers.render.style import feature_style, legend, to_leaflet
 from layers.render.webmap_basemap import LABEL_JS, SEA, add_offline_basemap
 from layers.render.webmap_html import (
@@ -75,8 +77,6 @@ BIND_JS = JsCode("""function (feature, layer) {
     }
 }""")
 
-#: Site types of Russia's own bases, whose names are always on the map.
-MAIN_SITE_TYPES = ("naval_base", "air_base")
 COORD_DECIMALS = 5
 
 #: Zoom levels below which town names and small labels are hidden (CSS classes).
@@ -234,6 +234,8 @@ def feature_style_dict(spec: LayerSpec, props: dict[str, Any], geom_type: str) -
         out.update(radius=style.radius, fill=True, fillColor="#ffffff", fillOpacity=1.0,
                    weight=1.5)
     elif geom_type.endswith("Point"):
+        if style.shape != "circle":  # drawn by L.bmMarker (_assets/briefing.js)
+            out["shape"] = style.shape
         out.update(radius=style.radius, fill=True,
                    fillOpacity=max(out["fillOpacity"], 0.55 if style.dash is None else 0.3))
     elif geom_type.endswith("LineString"):
@@ -249,14 +251,15 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
     features = []
     geoms = frame.geometry.values
     records = frame[columns].to_dict("records") if columns else [{} for _ in range(len(frame))]
-    for geom, props in zip(geoms, records, strict=True):
+    for label, geom, props in zip(frame.index, geoms, records, strict=True):
         if geom is None or geom.is_empty:
             continue
         props = {k: v for k, v in props.items() if present(v)}
         features.append({
             "type": "Feature", "id": str(len(features)), "geometry": mapping(_rounded(geom)),
             "properties": {"_style": feature_style_dict(spec, props, geom.geom_type),
-                           "_tip": tooltip_html(spec, props), "_pop": popup_html(spec, props)}})
+                           "_tip": tooltip_html(spec, props), "_pop": popup_html(spec, props),
+                           "_key": feature_key(spec.id, label)}})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -274,20 +277,31 @@ def site_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
     features: list[dict[str, Any]] = []
     if spec.kind != "installations" or frame.empty or "name" not in frame.columns:
         return {"type": "FeatureCollection", "features": features}
-    part = frame["part"] if "part" in frame.columns else None
-    for i, (geom, name) in enumerate(zip(frame.geometry.values, frame["name"], strict=True)):
-        if geom is None or geom.geom_type != "Point" or not present(name):
+    columns = [c for c in ("name", "part", "operator", "site_type") if c in frame.columns]
+    records = frame[columns].to_dict("records")
+    for geom, row in zip(frame.geometry.values, records, strict=True):
+        if geom is None or geom.geom_type != "Point" or not present(row.get("name")):
             continue
-        if part is not None and part.iloc[i] != "site":
+        rule = label_rule(spec.kind, row)
+        if rule is None:
             continue
-        row = frame.iloc[i]
-        main = (str(row.get("operator", "")).startswith("Russian")
-                and row.get("site_type") in MAIN_SITE_TYPES)
         features.append({
             "type": "Feature", "id": str(len(features)),
             "geometry": {"type": "Point", "coordinates": [round(geom.x, 5), round(geom.y, 5)]},
-            "properties": {"_label": esc.text(name), "_dir": "left", "_offset": [-6, 0],
-                           "_cls": "bm-label bm-site" + (" bm-site-main" if main else "")}})
+            "properties": {"_label": esc.text(row["name"]), "_dir": "left", "_offset": [-6, 0],
+                           "_cls": f"bm-label {rule.css}"}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def feature_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """A layer's permanent labels: site names, or measures' figures (ring radius, distance)."""
+    if spec.kind == "installations":
+        return site_labels(spec, frame)
+    features = [{"type": "Feature", "id": str(n),
+                 "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                 "properties": {"_label": esc.text(text), "_dir": "center", "_offset": [0, 0],
+                                "_cls": "bm-label bm-measure"}}
+                for n, (text, lon, lat) in enumerate(map_label_points(frame))]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -318,7 +332,7 @@ def layer_group(spec: LayerSpec, frame: gpd.GeoDataFrame, *,
         marker=folium.CircleMarker(radius=radius) if has_points else None,
         class_name=f"bm-feature bm-layer-{esc.css_class(spec.id)}",
     ).add_to(group)
-    labels = site_labels(spec, frame)
+    labels = feature_labels(spec, frame)
     if labels["features"]:
         folium.GeoJson(labels, marker=folium.CircleMarker(radius=1, stroke=False, fill=False),
                        on_each_feature=LABEL_JS, interactive=False,

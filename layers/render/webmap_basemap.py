@@ -23,6 +23,7 @@ from layers.core.catalog import Catalog
 from layers.render import assets
 from layers.render import escape as esc
 from layers.render import webmap_ground as ground
+from layers.render.labels import label_rule
 
 URLFor = Callable[[str, str], str]
 
@@ -137,6 +138,18 @@ def _country_labels_cached(path: str, mtime: int,
     return {"type": "FeatureCollection", "features": features}
 
 
+def gazetteer_points(catalog: Catalog) -> list[tuple[dict[str, Any], float, float]]:
+    """The gazetteer's named points as ``(properties, lon, lat)``, unescaped (for exports)."""
+    doc = _read_json(_places_path(catalog)) or {}
+    out = []
+    for feat in doc.get("features", []):
+        geom = feat.get("geometry") or {}
+        if geom.get("type") == "Point" and (feat.get("properties") or {}).get("name"):
+            lon, lat = geom["coordinates"][:2]
+            out.append((feat["properties"], float(lon), float(lat)))
+    return out
+
+
 def place_labels(catalog: Catalog) -> dict[str, Any] | None:
     """The gazetteer's names as labels; towns get a class the CSS hides when zoomed out."""
     path = _places_path(catalog)
@@ -149,11 +162,13 @@ def place_labels(catalog: Catalog) -> dict[str, Any] | None:
         props = feat.get("properties") or {}
         if geom.get("type") != "Point" or not props.get("name"):
             continue
-        kind = esc.css_class(props.get("place_type", "town"))
+        rule = label_rule("places", props)  # the rule the exports follow too
+        if rule is None:
+            continue
         features.append({
             "type": "Feature", "id": str(len(features)), "geometry": geom,
             "properties": {"_label": esc.text(props["name"]),
-                           "_cls": f"bm-label bm-place bm-place-{kind}"}})
+                           "_cls": f"bm-label {rule.css}"}})
     return {"type": "FeatureCollection", "features": features}
 
 

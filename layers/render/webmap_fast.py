@@ -35,6 +35,7 @@ import shapely
 
 from layers.core.catalog import LayerSpec
 from layers.render import lod as _lod
+from layers.render.feature_focus import feature_key
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 
@@ -89,7 +90,8 @@ def _helpers() -> str:
     from layers.render.webmap_basemap import LABEL_JS
 
     return ("var _bmStyle = function (f) { return f.properties._style; };\n"
-            "var _bmPoint = function (f, ll) { return L.circleMarker(ll, f.properties._style); };\n"
+            "var _bmPoint = function (f, ll) { var o = f.properties._style; "
+            "return L.bmMarker ? L.bmMarker(ll, o) : L.circleMarker(ll, o); };\n"
             f"var _bmBind = {BIND_JS.js_code};\nvar _bmLabel = {LABEL_JS.js_code};\n")
 
 
@@ -161,8 +163,11 @@ class _Store:
             if cluster[n]:  # an aggregate of several events: larger, by how many
                 style["radius"] = round(float(style.get("radius", 5))
                                         + 2.5 * math.log2(float(counts[n])), 1)
-            text = js_json({"_style": style, "_tip": tooltip_html(self.spec, record),
-                            "_pop": popup_html(self.spec, record)})
+            props = {"_style": style, "_tip": tooltip_html(self.spec, record),
+                     "_pop": popup_html(self.spec, record)}
+            if not cluster[n]:  # the attribute table's row key (layers.render.feature_focus)
+                props["_key"] = feature_key(self.spec.id, labels[n])
+            text = js_json(props)
             out[n] = text
             if not cluster[n] and self.unique:
                 self.props[labels[n]] = text
@@ -245,7 +250,7 @@ def feature_group_script(layers: Sequence[ShownLayer], *, zoom: float | None = N
     with_legend
         End with the legend control's group, as :func:`layers.render.webmap.feature_groups`.
     """
-    from layers.render.webmap import legend_sections, site_labels
+    from layers.render.webmap import feature_labels, legend_sections
     from layers.render.webmap_html import legend_html
 
     band = _lod.zoom_band(zoom)
@@ -273,10 +278,9 @@ def feature_group_script(layers: Sequence[ShownLayer], *, zoom: float | None = N
             parts.append(annotation_group_js(i, frame) + _ADD_JS.format(i=i))
             continue
         parts.append(_LAYER_JS.format(i=i, data=data))
-        if spec.kind == "installations":
-            labels = site_labels(spec, frame)
-            if labels["features"]:
-                parts.append(_LABELS_JS.format(i=i, data=js_json(labels)))
+        labels = feature_labels(spec, frame)  # site names; ring radii, measured distances
+        if labels["features"]:
+            parts.append(_LABELS_JS.format(i=i, data=js_json(labels)))
         parts.append(_ADD_JS.format(i=i))
     if with_legend:
         i = len(built)

@@ -20,7 +20,7 @@ from layers.render import escape as esc
 from layers.render.style import LegendEntry
 
 #: Columns that are bookkeeping, never shown to an analyst.
-HIDDEN = frozenset({"geometry", "_index", "_tip", "_pop", "_style", "style"})
+HIDDEN = frozenset({"geometry", "_index", "_tip", "_pop", "_style", "style", "map_label"})
 
 #: Popup rows per kind, after the name and the styled value: (column, label).
 KIND_ROWS: dict[str, tuple[tuple[str, str], ...]] = {

@@ -163,6 +163,24 @@ def test_ground_drawn_and_legend_state_kept_across_dates(app_url):
         assert not log.blocked and not log.page_errors
 
 
+def test_ground_drawn_along_the_euphrates_at_zoom_7(app_url):
+    with offline_page((1280, 720)) as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08&view=35.6,39.6,7")
+        ground = frame.evaluate("""() => {
+            const n = (sel) => document.querySelectorAll(sel).length;
+            const img = document.querySelector('.leaflet-bmRelief-pane img');
+            const r = img ? img.getBoundingClientRect() : null;
+            return {zoom: map_div.getZoom(), relief: img ? img.naturalWidth : 0,
+                    covers: r ? r.width * r.height : 0,
+                    rivers: n('.leaflet-bmWater-pane path'),
+                    roads: n('.leaflet-bmRoads-pane path')}; }""")
+        assert ground["zoom"] == 7 and ground["relief"] > 300 and ground["covers"] > 0, ground
+        assert ground["rivers"] > 50 and ground["roads"] >= 10, ground
+        ARTIFACTS.mkdir(exist_ok=True)
+        handle.screenshot(path=str(ARTIFACTS / "briefing-euphrates-z7.png"))
+        assert not log.blocked and not log.page_errors
+
+
 def test_offline_ground_stays_under_an_unreachable_online_basemap(app_url):
     with offline_page() as (page, log):
         handle, frame = _open(page, f"{app_url}/?date=2024-12-08&basemap=osm")
@@ -177,3 +195,116 @@ def test_offline_ground_stays_under_an_unreachable_online_basemap(app_url):
         assert any("tile.openstreetmap.org" in url for url in log.blocked)
         ARTIFACTS.mkdir(exist_ok=True)
         handle.screenshot(path=str(ARTIFACTS / "briefing-osm-offline.png"))
+
+
+def test_map_bottom_on_screen_at_1280x720_and_events_drawn_as_diamonds(app_url):
+    with offline_page((1280, 720)) as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08")
+        box = handle.bounding_box()
+        assert box["y"] + box["height"] <= 720, box
+        inner = frame.evaluate("() => map_div.getContainer().getBoundingClientRect().height")
+        assert inner == pytest.approx(box["height"], abs=2), "the map fills its frame"
+        shapes = frame.evaluate("""() => Array.from(
+            document.querySelectorAll('path.bm-layer-events')).map((p) => p.getAttribute('d'))""")
+        assert shapes, "events on the map on 8 Dec"
+        # A diamond is four straight sides (M + 3 L + Z), where a circle is drawn with arcs.
+        assert all(d.count("L") == 3 and "a" not in d.lower() for d in shapes), shapes[:3]
+        page.set_viewport_size({"width": 1400, "height": 720})
+        page.wait_for_timeout(800)
+        size = frame.evaluate("() => { const s = map_div.getSize(); "
+                              "const r = map_div.getContainer().getBoundingClientRect(); "
+                              "return [s.x, Math.round(r.width)]; }")
+        assert abs(size[0] - size[1]) <= 1, "Leaflet knows the new width: no seam"
+        assert not log.blocked and not log.page_errors
+
+
+def _row_box(page, name: str) -> dict | None:
+    """Scroll the attribute table until the row named ``name`` shows; its selection box."""
+    for _ in range(40):
+        found = page.evaluate("""(name) => {
+            const g = Array.from(document.querySelectorAll("[data-testid='stDataFrame']"))
+              .find((el) => el.offsetParent !== null && el.querySelector('.dvn-scroller'));
+            if (!g) { return null; }
+            const scroller = g.querySelector('.dvn-scroller');
+            const cell = Array.from(g.querySelectorAll('table td'))
+              .find((td) => td.innerText.trim() === name);
+            if (!cell) { scroller.scrollTop += 200; return {more: true}; }
+            const row = +cell.closest('tr').getAttribute('aria-rowindex');
+            scroller.scrollTop = (row - 2) * 35;
+            const r = scroller.getBoundingClientRect();
+            return {x: r.left + 14, y: r.top + 35 + (row - 2) * 35 - scroller.scrollTop + 17};
+        }""", name)
+        if found and not found.get("more"):
+            return found
+        page.wait_for_timeout(200)
+    return None
+
+
+def test_table_row_click_flies_the_map_to_the_feature_and_opens_it(app_url):
+    with offline_page((1400, 900)) as (page, log):
+        _handle, frame = _open(page, f"{app_url}/?date=2024-12-08")
+        page.get_by_role("tab", name="On the map").click()
+        page.wait_for_selector("[data-testid='stDataFrame'] table", state="attached",
+                               timeout=60_000)
+        page.wait_for_timeout(1500)
+        assert _row_box(page, "Tartus naval facility"), "the table lists the base"
+        page.wait_for_timeout(500)
+        target = _row_box(page, "Tartus naval facility")
+        page.mouse.click(target["x"], target["y"])  # the row's selection box
+        lat, lon = BASES["Tartus naval facility"]
+        deadline = 40
+        while deadline and "Tartus naval facility" not in _popup(frame):
+            page.wait_for_timeout(500)
+            deadline -= 1
+        centre = frame.evaluate("() => { const c = map_div.getCenter(); "
+                                "return [c.lat, c.lng, map_div.getZoom()]; }")
+        assert abs(centre[0] - lat) < 0.05 and abs(centre[1] - lon) < 0.05, centre
+        assert centre[2] >= 10, centre
+        assert _popup(frame).startswith("Tartus naval facility"), _popup(frame)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "briefing-table-click.png"))
+        assert not log.blocked and not log.page_errors
+
+
+def test_ruler_legs_carry_distance_and_bearing(app_url):
+    with offline_page((1280, 720)) as (page, log):
+        handle, frame = _open(page, f"{app_url}/?date=2024-12-08")
+        _view(page, frame, 35.15, 35.9, 9)
+        frame.click(".bm-measure-button")
+        for lat, lon in (BASES["Tartus naval facility"], BASES["Khmeimim air base"]):
+            page.mouse.click(*_page_point(handle, frame, lat, lon))
+            page.wait_for_timeout(300)
+        labels = frame.evaluate("""() => Array.from(document.querySelectorAll(
+            '.bm-ruler-label')).map((el) => el.innerText)""")
+        assert len(labels) == 1 and labels[0].startswith("55."), labels
+        assert " km (" in labels[0] and labels[0].endswith("°"), labels
+        assert not log.blocked and not log.page_errors
+
+
+def test_standalone_html_names_the_coast_and_draws_diamonds(tmp_path):
+    import datetime as dt
+
+    from layers.core.view import MapView
+    from layers.export.html import standalone_html
+    from layers.ingest.catalog_layers import load_catalog_layers
+
+    loaded = load_catalog_layers()
+    view = MapView.create("2024-12-08", loaded.catalog.ids)
+    path = tmp_path / "briefing.html"
+    path.write_text(standalone_html(loaded, view, handling="TEST", made=dt.datetime.now(dt.UTC)),
+                    encoding="utf-8")
+    with offline_page((1280, 720)) as (page, log):
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.briefingMap && window.briefingMap.map")
+        page.evaluate("() => window.briefingMap.map.setView([35.15, 35.95], 9, {animate: false})")
+        page.wait_for_timeout(800)
+        names = page.evaluate("""() => Array.from(document.querySelectorAll('.map-label'))
+            .filter((el) => el.style.visibility !== "hidden").map((el) => el.textContent)""")
+        for name in ("Latakia", "Tartus", "Jableh"):
+            assert name in names, (name, names)
+        shapes = page.evaluate("""() => Array.from(document.querySelectorAll('path'))
+            .map((p) => p.getAttribute('d') || '').filter((d) => d.split('L').length === 4)""")
+        assert shapes, "event diamonds drawn"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "standalone-coast-z9.png"))
+        assert not log.blocked and not log.page_errors

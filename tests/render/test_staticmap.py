@@ -184,12 +184,24 @@ def test_labels_name_each_site_once_and_never_overlap(loaded):
     labels = [t for t in ax.texts if t.get_zorder() == 30]
     names = [t.get_text() for t in labels]
     assert names.count("Khmeimim air base") == 1  # site, perimeter and runway: one name
-    assert "Tartus naval facility" in names and "Kobani base" in names
+    assert "Tartus naval facility" in names  # Russia's bases: always named
+    assert "Kobani base" not in names  # a lesser site: from zoom 8, as on screen
     assert "Damascus" in names  # a city
     assert "Tartus" not in names  # a town, not named at country scale
     boxes = [t.get_window_extent(renderer) for t in labels]
     for i, a in enumerate(boxes):
         assert not any(a.overlaps(b) for b in boxes[i + 1:]), names[i]
+
+
+def test_close_up_names_lesser_sites_and_towns_as_the_screen_does(loaded):
+    from layers.render.labels import TOWN_MIN_ZOOM, zoom_for_span
+
+    bbox = (37.6, 36.3, 39.3, 37.4)
+    assert zoom_for_span(bbox[2] - bbox[0]) >= TOWN_MIN_ZOOM
+    fig = render_figure(loaded, view(loaded, bbox=bbox))
+    fig.canvas.draw()
+    names = [t.get_text() for t in map_axes(fig).texts if t.get_zorder() == 30]
+    assert "Kobani base" in names
 
 
 def test_hostile_text_is_printed_literally(loaded):

@@ -157,8 +157,9 @@ def test_one_group_per_layer_then_the_legend(dec8):
 def test_features_carry_only_style_and_escaped_html(dec8):
     spec, frame = next((s, f) for s, f in dec8 if s.id == "installations")
     data = webmap.layer_geojson(spec, frame)
-    for feat in data["features"]:
-        assert set(feat["properties"]) == {"_style", "_tip", "_pop"}
+    for label, feat in zip(frame.index, data["features"], strict=True):
+        assert set(feat["properties"]) == {"_style", "_tip", "_pop", "_key"}
+        assert feat["properties"]["_key"] == f"installations#{label}"  # the table's row key
     text = json.dumps(data)
     assert "Tartus naval facility" in text and "Khmeimim air base" in text
     assert "00:00:00" not in text and "NaT" not in text and "nan" not in text.lower().split()

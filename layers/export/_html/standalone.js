@@ -84,6 +84,27 @@
     return L.extend({}, f.style, extra);
   }
 
+  /* Point symbols other than a circle (layers.render.style.POINT_SHAPES), drawn as SVG
+     paths so they keep the path options (colour, dash, className, setStyle). */
+  var BM_SHAPES = {
+    diamond: function (x, y, r) { r *= 1.25; return [[x, y - r], [x + r, y], [x, y + r], [x - r, y]]; },
+    square: function (x, y, r) { r *= 0.9; return [[x - r, y - r], [x + r, y - r], [x + r, y + r], [x - r, y + r]]; },
+    triangle: function (x, y, r) { r *= 1.2; return [[x, y - r], [x + r * 0.87, y + r * 0.5], [x - r * 0.87, y + r * 0.5]]; }
+  };
+  L.BmShape = L.CircleMarker.extend({
+    _updatePath: function () {
+      var make = BM_SHAPES[this.options.shape];
+      if (!make || !this._renderer._setPath) { return L.CircleMarker.prototype._updatePath.call(this); }
+      var p = this._point, pts = make(p.x, p.y, this._radius);
+      this._renderer._setPath(this, "M" + pts.map(function (q) { return q[0] + "," + q[1]; })
+        .join("L") + "Z");
+    }
+  });
+  L.bmMarker = function (latlng, options) {
+    return options && BM_SHAPES[options.shape] ? new L.BmShape(latlng, options)
+      : L.circleMarker(latlng, options);
+  };
+
   function featureLayer(layer, f) {
     if (layer.kind === "annotations" && window.BriefingAnnotations) {
       return window.BriefingAnnotations.layer(f.mark);  /* the mark's own look */
@@ -91,7 +112,7 @@
     return L.geoJSON(f.geometry, {
       style: function (g) { return styleFor(layer, f, g.geometry.type); },
       pointToLayer: function (g, latlng) {
-        return L.circleMarker(latlng, styleFor(layer, f, "Point"));
+        return L.bmMarker(latlng, styleFor(layer, f, "Point"));
       }
     });
   }
@@ -111,7 +132,25 @@
       if (clash) { node.style.visibility = "hidden"; } else { kept.push(r); }
     });
   }
-  map.on("zoomend moveend", declutter);
+  map.on("moveend", declutter);
+  map.on("zoomend", function () { drawLabels(); });
+
+  /* The labelling rule of layers.render.labels (as on screen): each name has a rank
+   * (bases, sites, cities, countries, towns) and a zoom from which it is written. */
+  function drawLabels() {
+    labels.clearLayers();
+    var zoom = map.getZoom();
+    (state.labels || []).filter(function (p) { return zoom >= p.minZoom; })
+      .sort(function (a, b) { return a.rank - b.rank; })
+      .forEach(function (p) {
+        /* As on screen: a site's name to the left of its point, a place's to the right. */
+        labels.addLayer(L.tooltip({ permanent: true, direction: p.place ? "right" : "left",
+          interactive: false, offset: p.place ? [6, 0] : [-6, 0],
+          className: "map-label" + (p.place ? " place" : "") })
+          .setLatLng([p.lat, p.lon]).setContent(el("span", null, p.name)));
+      });
+    declutter();
+  }
 
   var groups = {};
   var labels = L.layerGroup().addTo(map);
@@ -138,7 +177,7 @@
         lyr.bindTooltip(tooltipFor(layer, f), { sticky: true });
         group.addLayer(lyr);
         if (f.label_on_map && f.geometry.type === "Point" && map.hasLayer(group)) {
-          pending.push([layer.kind === "installations" ? 0 : 1, f, layer]);
+          pending.push([f.labelRank, f, layer]);
         }
         (f.sources || []).forEach(function (s) {
           if (sources.indexOf(s) < 0) { sources.push(s); }
@@ -147,14 +186,15 @@
       state.shown[layer.id] = ids;
       drawLegend(layer, present, ids.length);
     });
-    pending.sort(function (a, b) { return a[0] - b[0]; });
-    pending.forEach(function (p) {
+    state.labels = pending.map(function (p) {
       var c = p[1].geometry.coordinates;
-      labels.addLayer(L.tooltip({ permanent: true, direction: "right", interactive: false,
-        offset: [6, 0], className: "map-label" + (p[2].kind === "places" ? " place" : "") })
-        .setLatLng([c[1], c[0]]).setContent(el("span", null, p[1].name)));
-    });
-    declutter();
+      return { name: p[1].name, lat: c[1], lon: c[0], rank: p[1].labelRank,
+        minZoom: p[1].labelZoom || 0, place: false };
+    }).concat((data.placeLabels || []).map(function (p) {
+      return { name: p.name, lat: p.lat, lon: p.lon, rank: p.rank, minZoom: p.minZoom,
+        place: true };
+    }));
+    drawLabels();
     document.getElementById("day").textContent = longDate(day);
     document.getElementById("asof").textContent = "As of " + longDate(day);
     document.getElementById("daynote").textContent = day + " · change " +

@@ -16,7 +16,7 @@
   L.Map.prototype._bmBriefing = true;
 
   var SITE_RADIUS_M = 3000;
-  var LABEL_PRIORITY = [["bm-site-main", 0], ["bm-site", 1], ["bm-place-city", 2],
+  var LABEL_PRIORITY = [["bm-measure", 0], ["bm-site-main", 0], ["bm-site", 1], ["bm-place-city", 2],
                         ["bm-country", 3], ["bm-place-town", 4]];
   var GROUPS = [["sites", "Bases"], ["cities", "Cities"], ["towns", "Towns"],
                 ["countries", "Countries"]];
@@ -37,17 +37,24 @@
     return layer instanceof L.CircleMarker && cls(layer).indexOf("bm-layer-events") >= 0;
   }
 
-  /* A diamond-shaped point marker (SVG), for layers whose style says shape: "diamond". */
-  L.BmDiamond = L.CircleMarker.extend({
+  /* Point symbols other than a circle (layers.render.style.POINT_SHAPES), drawn as SVG
+     paths so they keep the path options (colour, dash, className, setStyle). */
+  var BM_SHAPES = {
+    diamond: function (x, y, r) { r *= 1.25; return [[x, y - r], [x + r, y], [x, y + r], [x - r, y]]; },
+    square: function (x, y, r) { r *= 0.9; return [[x - r, y - r], [x + r, y - r], [x + r, y + r], [x - r, y + r]]; },
+    triangle: function (x, y, r) { r *= 1.2; return [[x, y - r], [x + r * 0.87, y + r * 0.5], [x - r * 0.87, y + r * 0.5]]; }
+  };
+  L.BmShape = L.CircleMarker.extend({
     _updatePath: function () {
-      if (!this._renderer._setPath) { return L.CircleMarker.prototype._updatePath.call(this); }
-      var p = this._point, r = this._radius * 1.25;
-      this._renderer._setPath(this, "M" + p.x + "," + (p.y - r) + "L" + (p.x + r) + "," + p.y +
-        "L" + p.x + "," + (p.y + r) + "L" + (p.x - r) + "," + p.y + "Z");
+      var make = BM_SHAPES[this.options.shape];
+      if (!make || !this._renderer._setPath) { return L.CircleMarker.prototype._updatePath.call(this); }
+      var p = this._point, pts = make(p.x, p.y, this._radius);
+      this._renderer._setPath(this, "M" + pts.map(function (q) { return q[0] + "," + q[1]; })
+        .join("L") + "Z");
     }
   });
   L.bmMarker = function (latlng, options) {
-    return options && options.shape === "diamond" ? new L.BmDiamond(latlng, options)
+    return options && BM_SHAPES[options.shape] ? new L.BmShape(latlng, options)
       : L.circleMarker(latlng, options);
   };
 
@@ -189,8 +196,32 @@
     });
   }
 
+  /* The attribute table's row click (layers.render.feature_focus.open_script): once the map
+     has flown to the feature, open the popup of the feature whose properties._key is `key`.
+     The key is only compared, never written into the page. */
+  var lastMap = null;
+  window.bmOpenFeature = function (key) {
+    var map = lastMap, done = false;
+    if (!map || typeof key !== "string") { return; }
+    function open() {
+      if (done) { return; }
+      done = true;
+      map.off("moveend", open);
+      var found = null;
+      map.eachLayer(function (layer) {
+        var p = layer.feature && layer.feature.properties;
+        if (!found && p && p._key === key && layer.getPopup && layer.getPopup()) { found = layer; }
+      });
+      if (!found) { return; }
+      if (found.getLatLng) { found.openPopup(found.getLatLng()); } else { found.openPopup(); }
+    }
+    map.on("moveend", open);
+    setTimeout(open, 1200);  // no fly (already there): open anyway
+  };
+
   L.Map.addInitHook(function () {
     var map = this, timer = null;
+    lastMap = map;
     if (!map.getPane("bmLabels")) {
       var pane = map.createPane("bmLabels");
       pane.style.zIndex = 620;

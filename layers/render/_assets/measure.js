@@ -133,8 +133,20 @@
         var prev = this._points[this._points.length - 2];
         L.polyline([prev, e.latlng], {color: "#111", weight: 2, dashArray: "6 4",
                                       interactive: false}).addTo(this._layer);
+        this._legLabel(prev, e.latlng);
       }
       this._update();
+    },
+
+    /* Each leg carries its distance and bearing on the map, at its middle (text only). */
+    _legLabel: function (a, b) {
+      var leg = inverse(a, b), span = document.createElement("span");
+      span.textContent = fmt(leg.m) + " \u00B7 " + leg.bearing.toFixed(0) + "\u00B0";
+      var pane = this._map.getPane("bmLabels") ? "bmLabels" : "tooltipPane";
+      L.tooltip({permanent: true, interactive: false, direction: "center", opacity: 1,
+                 pane: pane, className: "bm-label bm-measure bm-ruler-label"})
+        .setLatLng(L.latLng((a.lat + b.lat) / 2, (a.lng + b.lng) / 2))
+        .setContent(span).addTo(this._layer);
     },
 
     /* Total and last leg, recomputed from the points (public for tests). */
