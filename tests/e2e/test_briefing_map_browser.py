@@ -220,7 +220,7 @@ def test_map_bottom_on_screen_at_1280x720_and_events_drawn_as_diamonds(app_url):
 
 def _row_box(page, name: str) -> dict | None:
     """Scroll the attribute table until the row named ``name`` shows; its selection box."""
-    for _ in range(40):
+    for _ in range(120):  # the table renders late on a loaded machine
         found = page.evaluate("""(name) => {
             const g = Array.from(document.querySelectorAll("[data-testid='stDataFrame']"))
               .find((el) => el.offsetParent !== null && el.querySelector('.dvn-scroller'));
@@ -236,7 +236,7 @@ def _row_box(page, name: str) -> dict | None:
         }""", name)
         if found and not found.get("more"):
             return found
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(300)
     return None
 
 
@@ -256,9 +256,11 @@ def test_table_row_click_flies_the_map_to_the_feature_and_opens_it(app_url):
         while deadline and "Tartus naval facility" not in _popup(frame):
             page.wait_for_timeout(500)
             deadline -= 1
-        centre = frame.evaluate("() => { const c = map_div.getCenter(); "
-                                "return [c.lat, c.lng, map_div.getZoom()]; }")
-        assert abs(centre[0] - lat) < 0.05 and abs(centre[1] - lon) < 0.05, centre
+        centre = frame.evaluate("([lat, lon]) => { const c = map_div.getCenter(); "
+                                "return [c.lat, c.lng, map_div.getZoom(), "
+                                "map_div.getBounds().contains([lat, lon])]; }", [lat, lon])
+        # Flown to the base; the popup's auto-pan may then shift the view a little.
+        assert centre[3] and abs(centre[0] - lat) < 0.25 and abs(centre[1] - lon) < 0.25, centre
         assert centre[2] >= 10, centre
         assert _popup(frame).startswith("Tartus naval facility"), _popup(frame)
         ARTIFACTS.mkdir(exist_ok=True)
