@@ -30,6 +30,9 @@ from layers.export.files import file_name
 A, B, MODE, SPLIT, CHANGE = "cmp_a", "cmp_b", "cmp_mode", "cmp_split", "cmp_change"
 #: Set once the link was read or the analyst touched a control: only then is the URL written.
 TOUCHED, READ = "cmp_touched", "cmp_url_read"
+#: The comparison is drawn only when asked (a link with ``cmp`` or the toggle): the page is
+#: ~400 KB and 0.7 s to build, which every date step of the main map would pay otherwise.
+SHOW = "cmp_show"
 MODE_LABELS = {"swipe": "Swipe (one map, a divider)", "pair": "Pair (two maps, linked)"}
 HEIGHT = 560
 
@@ -56,6 +59,7 @@ def _read_url_once(loaded: LoadedLayers, day: dt.date,
                              CHANGE: bool(state.change)})
     if state.asked:
         st.session_state[TOUCHED] = True
+    st.session_state.setdefault(SHOW, bool(state.asked))
     st.session_state[READ] = state.problems
     return state.problems
 
@@ -127,6 +131,9 @@ def render_compare(loaded: LoadedLayers, view: MapView) -> None:
     """Draw the Compare tab for ``view`` (its layers and extent; the dates are the tab's)."""
     bounds = _data.day_bounds(loaded)
     problems = _read_url_once(loaded, view.day, bounds)
+    if not st.toggle("Show the two dates", key=SHOW, on_change=_touch):
+        st.caption("Two dates side by side: a swipe with a divider, or a linked pair.")
+        return
     a, b, mode, split, change = _controls(bounds)
     for problem in problems:
         st.caption(f"Link: {md_text(problem)}")

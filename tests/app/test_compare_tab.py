@@ -100,6 +100,9 @@ def test_pair_mode_and_a_bad_link_value():
 def test_without_a_link_the_url_is_left_alone():
     at = _run({})
     assert "cmp" not in at.query_params
+    # Without a link the comparison waits to be asked for: a date step must not build it.
+    assert not [f for f in at.get("iframe") if 'id="compare-data"' in f.proto.srcdoc]
+    at.toggle(key="cmp_show").set_value(True).run()
     data = _page_data(at)
     assert data["mode"] == "swipe" and data["sides"][1]["date"] == "2024-12-08"
 
