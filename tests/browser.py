@@ -109,11 +109,14 @@ def app_server(log_dir: Path, env: dict[str, str] | None = None,
     repo = Path(__file__).resolve().parents[1]
     port = free_port()
     log = log_dir / "server.log"
+    # Each server its own workspace store: what one test saves (uploads, marks, edits)
+    # must not show up in another's page. A test that wants one passes it in ``env``.
+    workspace = {"BRIEFING_WORKSPACE": str(log_dir / "workspace")}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
              "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"], cwd=repo, env={**os.environ, **(env or {})},
+             "--server.headless", "true"], cwd=repo, env={**os.environ, **workspace, **(env or {})},
             stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
