@@ -33,7 +33,7 @@ from layers.render import escape as esc
 from layers.render.feature_focus import feature_key
 from layers.render.labels import label_rule, map_label_points
 from layers.render.style import feature_style, legend, to_leaflet
-from layers.render.webmap_basemap import LABEL_JS, SEA, add_offline_basemap
+from layers.render.webmap_basemap import LABEL_JS, add_offline_basemap
 from layers.render.webmap_html import (
     HIDDEN,
     legend_html,
@@ -396,7 +396,3 @@ def sidebar_legend_html(spec: LayerSpec) -> str:
     """A layer's full legend as HTML for the page beside the map (escaped, SVG swatches)."""
     return legend_rows(legend(spec), spec.geometry, inline=True, hollow=spec.kind == "places")
 
-
-def sea_color() -> str:
-    """Background colour of the offline map (for pages that frame it)."""
-    return SEA
