@@ -20,7 +20,7 @@ import streamlit as st
 from dashboard import _print_options
 from layers.core.loaded import LoadedLayers
 from layers.core.timeline import change_dates
-from layers.core.view import MapView
+from layers.core.view import MapView, known_on_title
 from layers.export.files import (
     FORMATS,
     MIME_TYPES,
@@ -105,7 +105,8 @@ def render_downloads(loaded: LoadedLayers, view: MapView) -> None:
     handling = right.text_input("Handling banner", value=catalog.handling, key=HANDLING,
                                 max_chars=80)
     custom = title.strip()
-    view = replace(view, title=custom if custom and custom != catalog.title else None)
+    if custom and custom != catalog.title:  # else the page's own (a saved view's, stamped)
+        view = replace(view, title=known_on_title(custom, view.day, view.known_on))
     dates = [d for d in change_dates(frame for frame in loaded.frames.values())
              if d.isoformat() >= (catalog.start or "")]
     with st.expander("Page: layout, grid, texts, a second date", expanded=False):

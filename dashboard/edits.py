@@ -21,7 +21,7 @@ from layers.geo.coords import parse_latlon
 from layers.store import EditConflictError, Provenance, Store, Version
 from layers.store.versions import changes
 
-ACTIONS = ("Change", "Add a point", "Retire", "Restore")
+ACTIONS = ("Change", "Add a point", "Retire")
 MESSAGE = "edit:message"
 
 
@@ -121,11 +121,13 @@ def _change_form(store: Store, layer: str, fid: str, base: Version) -> None:
 
 def _retire_or_restore(store: Store, layer: str, fid: str, base: Version, action: str,
                        history: list[Version]) -> None:
-    older = [v.seq for v in history if not v.retired and v.vid != base.vid]
+    older = {v.seq: v for v in history if not v.retired and v.vid != base.vid}
     with st.form(f"edit:{action}:{layer}:{fid}:{base.vid}"):
-        seq = st.selectbox("Version to restore", older[::-1]) if action == "Restore" else None
+        seq = st.selectbox("Version to restore", list(older)[::-1], key=f"edit:restore:{layer}",
+                           format_func=lambda n: version_label(older[n])
+                           ) if action == "Restore" else None
         prov = _provenance(f"edit:{action}:{layer}:{fid}")
-        label = "Retire the feature" if action == "Retire" else "Restore it as a new version"
+        label = "Retire the feature" if action == "Retire" else "Restore this version"
         if not st.form_submit_button(label, disabled=action == "Restore" and not older):
             return
     try:
@@ -138,6 +140,13 @@ def _retire_or_restore(store: Store, layer: str, fid: str, base: Version, action
         _refused(exc)
         return
     _done(f"{fid}: {version.describe()}.", layer, fid, version)
+
+
+def version_label(version: Version) -> str:
+    """A version in a pick list: number, action, who, when, its valid dates."""
+    return (f"version {version.seq} · {version.action} by {version.user} · recorded "
+            f"{version.recorded_at:%Y-%m-%d %H:%M} UTC · valid {version.valid_from or '?'} → "
+            f"{version.valid_to or 'open'}")
 
 
 def history_table(history: list[Version]) -> pd.DataFrame:
@@ -201,7 +210,11 @@ def render_edits(loaded: LoadedLayers) -> None:
             st.caption("Already retired.")
         else:
             _retire_or_restore(store, layer, fid, base, action, history)
-        st.markdown("**History**")
+        st.markdown(f"**History of {md_text(fid)}** ({len(history)} versions, newest first)")
         st.dataframe(history_table(history), hide_index=True, width="stretch")
+        if len(history) > 1:
+            st.markdown("**Restore an earlier version** (recorded as a new version; "
+                        "nothing is overwritten)")
+            _retire_or_restore(store, layer, fid, base, "Restore", history)
     except LayersError as exc:
         st.error(md_text(exc))

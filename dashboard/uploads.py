@@ -1,4 +1,4 @@
-"""Upload panel: analysts' own layers, validated once, kept in this browser session only.
+"""Upload panel: analysts' own layers, validated, kept in the workspace (dashboard/saved_uploads).
 
 The file picker is an inbox: files dropped on it are validated (by
 :func:`layers.ingest.upload.load_upload`, which never raises), accepted layers move to
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
+from dashboard import saved_uploads
 from dashboard._sidebar import md_text
 from layers.core.view import Overlay
 from layers.ingest.formats import ACCEPTED, SHAPEFILE_PARTS
@@ -47,6 +48,7 @@ class Accepted:
     overlay: Overlay
     name: str
     digest: str
+    saved: saved_uploads.Saved | None = None  # its workspace item, when kept there
 
 
 @dataclass
@@ -77,6 +79,7 @@ def render_uploads() -> list[Overlay]:
     state.setdefault(GENERATION, 0)
     state.setdefault(COLORS_USED, 0)
     limits = UploadLimits.from_env()
+    _reopen_saved(limits)
     files = st.file_uploader(
         "Add a layer", type=[s.lstrip(".") for s in (*ACCEPTED, *SHAPEFILE_PARTS)],
         accept_multiple_files=True,
@@ -84,12 +87,14 @@ def render_uploads() -> list[Overlay]:
         max_upload_size=max(1, limits.max_bytes // MB),
         help="GeoJSON, KML/KMZ, GeoPackage, GPX, CSV or XLSX of points (an ACLED export "
              "reads as it is), or a Shapefile: zipped, or its .shp, .shx, .dbf and .prj picked "
-             "together. The layer stays in this browser session only.")
+             "together. The layer is kept in your workspace: it comes back after a reload.")
     st.caption(f"Up to {limits.max_bytes / MB:,.0f} MiB and {limits.max_features:,} features "
-               "per file. Kept for this session only.")
+               "per file.")
     repair = st.checkbox("Repair invalid geometries", key=REPAIR,
                          help="Fix self-intersecting or badly closed polygons and say so, "
                               "instead of refusing the file.")
+    saved_uploads.share_control()
+    saved_uploads.show_problem()
     if files:
         picked = bundle_shapefiles([(f.name, f.getvalue()) for f in files])
         state[REPORT] = [_take(name, data, limits, repair=repair) for name, data in picked]
@@ -118,9 +123,28 @@ def _take(name: str, data: bytes, limits: UploadLimits, *, repair: bool,
             and not repair
         return Report(name, digest, False, problems, data if fixable else None, table, raw)
     overlay = _unique(overlay, layers)
-    layers[overlay.spec.id] = Accepted(overlay, name, digest)
+    saved = saved_uploads.remember(name, data, overlay, repair=repair, columns=columns)
+    layers[overlay.spec.id] = Accepted(overlay, name, digest, saved)
     st.session_state[COLORS_USED] += 1
     return Report(name, digest, True, problems, None, table, raw)
+
+
+def _reopen_saved(limits: UploadLimits) -> None:
+    """Load the workspace's uploads this session has not seen yet (a reload, a restart)."""
+    layers: dict[str, Accepted] = st.session_state[LAYERS]
+    for item in saved_uploads.stored_uploads():
+        data, overlay, problems = saved_uploads.reopen(item, limits,
+                                                       st.session_state[COLORS_USED])
+        name = str(item.payload.get("file") or item.name)
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        if overlay is None:
+            st.session_state[REPORT].append(Report(name, digest, False, problems))
+            continue
+        if any(a.digest == digest and a.name == name for a in layers.values()):
+            continue
+        overlay = _unique(overlay, layers)
+        layers[overlay.spec.id] = Accepted(overlay, name, digest, saved_uploads.saved_of(item))
+        st.session_state[COLORS_USED] += 1
 
 
 #: The roles of a table's columns, as the mapping form names them.
@@ -234,13 +258,15 @@ def _show_layers() -> None:
         text_col, style_col, button_col = st.columns([4, 1, 1], vertical_alignment="center")
         text_col.markdown(f"{md_text(accepted.overlay.spec.title)} · "
                           f"{len(accepted.overlay.frame):,} feature"
-                          f"{'s' if len(accepted.overlay.frame) != 1 else ''}")
+                          f"{'s' if len(accepted.overlay.frame) != 1 else ''} · "
+                          f"{saved_uploads.label(accepted.saved)}")
         with style_col.popover("", icon=":material/palette:",
                                help=f"Rename or restyle {md_text(accepted.overlay.spec.title)}"):
             _style_form(layer_id, accepted)
         if button_col.button("", icon=":material/delete:", key=f"uploads:remove:{layer_id}",
                              help=f"Remove {md_text(accepted.overlay.spec.title)} from the "
-                                  "map and the exports."):
+                                  "map and the exports (and from the workspace, if yours)."):
+            saved_uploads.forget(accepted.saved)
             del layers[layer_id]
             st.session_state[REPORT] = [r for r in st.session_state[REPORT]
                                         if r.digest != accepted.digest]

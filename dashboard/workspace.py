@@ -16,12 +16,15 @@ import streamlit as st
 
 from dashboard import _map
 from dashboard._sidebar import DAY, layer_key, md_text
+from dashboard.identity import team_mode
+from dashboard.team_edit import session_store, session_user
 from layers.core.catalog import load_catalog
 from layers.core.loaded import LoadedLayers
 from layers.errors import LayersError
 from layers.store import Store
 from layers.store.engine import redact, store_url
-from layers.store.seed import sync_seeds
+from layers.store.live import current_version
+from layers.store.seed import seeded_at, sync_seeds
 from layers.store.workspace import list_items, save_item
 
 USER = "workspace:user"
@@ -46,9 +49,15 @@ def _open(files: tuple, url: str) -> Store | None:
 
 
 def get_store(files: tuple | None = None) -> Store | None:
-    """The page's store, or None when it cannot be opened (the files are used then)."""
+    """The page's store, or None when it cannot be opened (the files are used then).
+
+    In the team deployment it is the shared store as the signed-in user may use it
+    (:func:`dashboard.team_edit.session_store`): every write checks the role.
+    """
     from dashboard._data import file_fingerprint
 
+    if team_mode():
+        return session_store()
     return _open(files if files is not None else file_fingerprint(), store_url())
 
 
@@ -57,8 +66,8 @@ def state_key(files: tuple) -> tuple:
     store = get_store(files)
     if store is None:
         return ("files",)
-    try:
-        version = store.data_version()
+    try:  # team mode: the process's version, read at most every 0.4 s (layers.store.live)
+        version = current_version(store_url()) if team_mode() else store.data_version()
     except LayersError as exc:
         st.session_state[PROBLEM] = str(exc)
         return ("files",)
@@ -84,7 +93,12 @@ def store_layers(files: tuple, key: tuple) -> LoadedLayers | None:
 
 
 def current_user() -> str:
-    """Who is editing: the name typed in the workspace panel (default: the login name)."""
+    """Who is editing: the name typed in the workspace panel (default: the login name).
+
+    In the team deployment it is the name the proxy vouched for, never a typed one.
+    """
+    if team_mode():
+        return session_user() or ""
     if not st.session_state.get(USER):
         try:
             st.session_state[USER] = getpass.getuser()
@@ -95,13 +109,48 @@ def current_user() -> str:
 
 # --- "as known on" ----------------------------------------------------------------------------
 
-def known_on_value() -> dt.datetime | None:
-    """The record time to read the store at, or None (latest), from the widgets' state."""
+def asked_known_on() -> dt.datetime | None:
+    """The record time the widgets ask for (end of the chosen minute), or None when off."""
     if not st.session_state.get(KNOWN_ON):
         return None
     day = st.session_state.get(KNOWN_DATE) or dt.datetime.now(dt.UTC).date()
     clock = st.session_state.get(KNOWN_TIME) or dt.time(23, 59)
     return dt.datetime.combine(day, clock, dt.UTC).replace(second=59, microsecond=999_999)
+
+
+#: Per store URL: when its first seed finished (it never moves once there are edits).
+_FIRST: dict[str, dt.datetime] = {}
+
+
+def first_record() -> dt.datetime | None:
+    """When the page's store was first seeded (:func:`seeded_at`; kept once known)."""
+    store = get_store()
+    if store is None:
+        return None
+    if store.url not in _FIRST:
+        try:
+            first = seeded_at(store)
+        except LayersError:
+            return None
+        if first is None:
+            return None
+        _FIRST[store.url] = first
+    return _FIRST[store.url]
+
+
+def known_on_value() -> dt.datetime | None:
+    """The record time to read the store at, or None (latest), from the widgets' state.
+
+    A moment before the store's first record is read as that first record: the
+    store was seeded from the catalog's files then, and those files were what the
+    team held before it (an empty map would say the team knew nothing). The
+    sidebar says so, and the exports stamp the moment actually read.
+    """
+    asked = asked_known_on()
+    if asked is None:
+        return None
+    first = first_record()
+    return first if first is not None and asked < first else asked
 
 
 def known_on_control() -> dt.datetime | None:
@@ -117,6 +166,9 @@ def known_on_control() -> dt.datetime | None:
     left.date_input("Recorded by", key=KNOWN_DATE, format="YYYY-MM-DD")
     right.time_input("UTC", key=KNOWN_TIME, step=60)
     known = known_on_value()
+    if known != asked_known_on():
+        st.caption(f"The workspace's records begin at {known:%d %b %Y %H:%M:%S} UTC (the "
+                   "catalog's files, imported): shown as first recorded.")
     st.caption(f"As recorded by {known:%d %b %Y %H:%M} UTC. Exports stamp both dates.")
     return known
 
@@ -162,8 +214,9 @@ def render_saved_views(*, day: dt.date, layer_ids: list[str], all_layers: list[s
     if store is None:
         st.caption("Saved views need the workspace store.")
         return
-    st.text_input("Your name", key=USER, help="The owner of what you save and the author of "
-                  "your edits.")
+    if not team_mode():
+        st.text_input("Your name", key=USER, help="The owner of what you save and the author of "
+                      "your edits.")
     user = current_user()
     with st.form("workspace:save_view", clear_on_submit=True, border=False):
         name = st.text_input("View name", placeholder="e.g. Tartus drawdown, 8 Dec")

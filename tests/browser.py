@@ -94,8 +94,8 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def app_server(log_dir: Path, env: dict[str, str] | None = None,
-               timeout: float = 120.0) -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` on a free loopback port; yields its URL.
+               timeout: float = 120.0, script: str = "dashboard/app.py") -> Iterator[str]:
+    """``streamlit run SCRIPT`` (the dashboard) on a free loopback port; yields its URL.
 
     Waits for ``/_stcore/health``; on failure the server log's tail is in the
     test's failure message. The process is stopped on exit.
@@ -114,7 +114,7 @@ def app_server(log_dir: Path, env: dict[str, str] | None = None,
     workspace = {"BRIEFING_WORKSPACE": str(log_dir / "workspace")}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+            [sys.executable, "-m", "streamlit", "run", script,
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true"], cwd=repo, env={**os.environ, **workspace, **(env or {})},
             stdout=out, stderr=subprocess.STDOUT)
@@ -139,3 +139,13 @@ def app_server(log_dir: Path, env: dict[str, str] | None = None,
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def wait_for_app_run(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the page's script run has finished (as Streamlit's own e2e tests do).
+
+    Widgets replaced by a run still under way swallow what is typed into them; the
+    app's root says ``data-test-script-state="notRunning"`` once the run is over.
+    """
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           timeout=timeout_ms, state="attached")

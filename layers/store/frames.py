@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 import shapely
+from geopandas.array import from_shapely
 
 from layers.core.catalog import Catalog, LayerSpec
 from layers.core.loaded import LoadedLayers
@@ -116,14 +117,19 @@ def as_of(store: Store, layer_ids: list[str], day: dt.date, *,
 
 
 def _frame(items: list[tuple[str, bytes | memoryview | None]]) -> gpd.GeoDataFrame:
-    """Properties as columns, dates parsed, geometry from WKB."""
+    """Properties as columns, dates parsed, geometry from WKB.
+
+    Built column by column, with the geometry array made once: a date step at
+    scale returns about a thousand features, and row-wise construction (records,
+    then ``set_geometry``) cost a third of the step.
+    """
     props = [json.loads(raw).get("properties") or {} for raw, _ in items]
+    keys = dict.fromkeys(k for p in props for k in p if k != "geometry")
+    data: dict = {k: [p.get(k) for p in props] for k in keys}
+    for column in ("valid_from", "valid_to"):
+        if column in data:
+            data[column] = pd.to_datetime(data[column], format="%Y-%m-%d", errors="coerce")
     geometry = shapely.from_wkb([None if w is None else bytes(w) for _, w in items]) \
         if items else []
-    frame = gpd.GeoDataFrame(pd.DataFrame.from_records(props) if props else pd.DataFrame(),
-                             geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"),
-                             crs="EPSG:4326")
-    for column in ("valid_from", "valid_to"):
-        if column in frame.columns:
-            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
-    return frame
+    data["geometry"] = from_shapely(geometry, crs="EPSG:4326")
+    return gpd.GeoDataFrame(data, geometry="geometry", crs="EPSG:4326")

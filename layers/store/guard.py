@@ -17,15 +17,18 @@ from layers.store.roles import Identity, require
 
 #: Methods and attributes that only read: allowed to anyone the deployment vouches for.
 READS = frozenset({
-    "url", "backend", "catalog", "close", "read", "revision", "data_version", "current",
-    "history", "version", "layers", "count_versions", "layout", "layer_text", "as_of",
-    "loaded_layers", "export", "list_items", "item", "items", "workspace_items",
+    "url", "backend", "catalog", "read", "revision", "data_version", "current",
+    "current_versions", "history", "version", "layers", "count_versions", "layout",
+    "layer_text", "as_of", "loaded_layers", "export", "list_items", "item", "items",
+    "workspace_items",
 })
 #: The action each known write needs; anything else needs ``edit``.
 WRITES = {
     "add": "edit", "edit": "edit", "retire": "edit", "restore": "edit", "write": "edit",
     "save_item": "edit", "import_paths": "upload", "import_text": "upload",
     "upload": "upload", "init": "manage_layers",
+    # The process's pool and raw engine are everyone's: no session may close or bypass them.
+    "close": "manage_layers", "engine": "manage_layers", "dispose": "manage_layers",
 }
 
 

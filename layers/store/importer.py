@@ -116,8 +116,13 @@ def _validate(spec: LayerSpec, catalog: Catalog) -> None:
 
 
 def import_text(store: Store, layer: str, data: bytes, *, path: str, user: str, source: str,
-                reason: str) -> LayerImport:
-    """Record one layer file's text (already validated) against the store's latest."""
+                reason: str, own_sources: bool = False) -> LayerImport:
+    """Record one layer file's text (already validated) against the store's latest.
+
+    With ``own_sources`` each version records the publication its feature cites
+    (its ``source`` property) and ``source`` only where a feature cites none: the
+    catalog's seed says where each assessment comes from, not which file carried it.
+    """
     text = data.decode("utf-8-sig")
     layout, pieces = split(text)
     result = LayerImport(layer, path)
@@ -134,11 +139,13 @@ def import_text(store: Store, layer: str, data: bytes, *, path: str, user: str, 
             if old is not None and not old.retired and _same(old, feature):
                 result.unchanged += 1
                 continue
-            confidence = str((feature.get("properties") or {}).get("confidence") or "unknown")
+            props = feature.get("properties") or {}
+            confidence = str(props.get("confidence") or "unknown")
+            cited = str(props.get("source") or "").strip() if own_sources else ""
             rows.append(version_row(layer=layer, fid=fid, seq=old.seq + 1 if old else 1,
                                     ord=index, feature=feature, raw=raw, rec=at, user=user,
-                                    source=source, confidence=confidence, reason=reason,
-                                    action="import"))
+                                    source=cited or source, confidence=confidence,
+                                    reason=reason, action="import"))
             if old is None:
                 result.added += 1
             else:

@@ -87,6 +87,12 @@ def current_version(url: str) -> Any:
     return value
 
 
+def note_version(url: str, value: Any) -> None:
+    """Record a version just read elsewhere (the watch), so pages rerun for it see it."""
+    with _LOCK:
+        _SEEN[url] = (time.monotonic(), value)
+
+
 def unavailable_message(exc: BaseException) -> str:
     """What an analyst reads when the database is down: plain words, no traceback."""
     first = (str(exc).strip().splitlines() or [""])[0][:160]

@@ -139,7 +139,7 @@ def as_of_rows(conn: Connection, query: Query) -> list[Any]:
         params.update({"known_s": (query.known_us or 0) / 1e6, "far": FAR_SECONDS * 0.99})
         if query.bbox:
             box += " AND r.maxx >= :x0 AND r.minx <= :x1 AND r.maxy >= :y0 AND r.miny <= :y1"
-        sql = (f"SELECT v.layer, v.raw, v.geom FROM feature_versions_rtree r JOIN "
+        sql = (f"SELECT v.layer, v.raw, v.geom FROM feature_versions_rtree r CROSS JOIN "
                f"feature_versions v ON v.vid = r.vid WHERE {box} AND {exact} ORDER BY v.ord")
     else:
         spatial = (" AND v.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)"

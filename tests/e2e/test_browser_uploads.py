@@ -152,14 +152,22 @@ def test_hostile_and_broken_files_run_nothing_and_keep_the_map(app_url):
 def test_valid_upload_is_drawn_and_removed(app_url):
     with offline_page((1400, 1000)) as (page, log):
         zones = open_app(page, app_url)
+        # Layers kept in the workspace by earlier tests come back in this session and
+        # took the first colours: the new layer gets the next one of the palette.
+        before = set(map_fills(page))
         upload(page, [("sites.geojson", SITES)])
-        wait_for(page, lambda: map_fills(page).count(PALETTE[0]) >= 3, 60,
-                 "three uploaded points")
-        assert map_fills(page).count(PALETTE[0]) == 3
+
+        def new_colour() -> str | None:
+            fills_now = map_fills(page)
+            return next((c for c in PALETTE if c not in before and fills_now.count(c) >= 3),
+                        None)
+
+        colour = wait_for(page, new_colour, 60, "three uploaded points")
+        assert map_fills(page).count(colour) == 3
         assert "sites.geojson · 3 features" in page.locator(
             "[data-testid=stSidebar]").inner_text()
         page.locator(".st-key-uploads-remove-upload-sites button:visible").first.click()
-        wait_for(page, lambda: zone_count(page) and PALETTE[0] not in map_fills(page), 60,
+        wait_for(page, lambda: zone_count(page) and colour not in map_fills(page), 60,
                  "the layer to go")
         assert zone_count(page) >= zones
         nothing_ran(page, log)

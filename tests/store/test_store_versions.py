@@ -169,3 +169,31 @@ def test_data_version_grows_with_every_write(seeded):
 def test_errors_are_layers_errors():
     assert issubclass(EditConflictError, LayersError)
     assert issubclass(ProvenanceError, ValueError)
+
+
+def test_seeded_at_is_the_end_of_the_first_seed_and_edits_do_not_move_it(seeded):
+    from layers.store.seed import seeded_at
+
+    last_seed = max(v.recorded_at for layer in seeded.layers()
+                    for v in seeded.current_versions(layer))
+    assert seeded_at(seeded) == last_seed
+    fid = event_id(seeded)
+    base = seeded.current("events", fid)
+    seeded.edit("events", fid, based_on=base.vid, provenance=PROV,
+                properties={"name": "renamed"})
+    assert seeded_at(seeded) == last_seed
+
+
+def test_the_seed_records_each_features_own_publication_not_the_file(store):
+    from layers.store.seed import SEED_USER, sync_seeds
+
+    sync_seeds(store, store.catalog)
+    doc = json.loads((GEODATA / "events.geojson").read_text(encoding="utf-8"))
+    cited = {f["properties"]["id"]: f["properties"]["source"] for f in doc["features"]}
+    versions = {v.fid: v for v in store.current_versions("events")}
+    assert set(versions) == set(cited)
+    for fid, source in cited.items():
+        version = versions[fid]
+        assert version.user == SEED_USER and version.source == source, fid
+        assert version.reason.endswith("geodata/events.geojson")
+    assert not [v for v in versions.values() if v.source.endswith(".geojson")]
