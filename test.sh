@@ -3,11 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 # Debian packages: Chromium for the browser tests; PostgreSQL 15 + PostGIS for the store's
-# team-backend tests (tests/store/).
+# team-backend tests (tests/store/, tests/team/).
 PKGS=()
 [ -x /usr/bin/chromium ] || PKGS+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || PKGS+=(postgresql-15)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || PKGS+=(postgresql-15-postgis-3)
+# HAProxy: the team deployment's proxy (tests/team/test_team_deploy.py brings it up).
+command -v haproxy >/dev/null || PKGS+=(haproxy)
 if [ ${#PKGS[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import http.client
 import time
 from dataclasses import dataclass, field
@@ -51,16 +52,55 @@ class Widget:
     label: str
 
 
+#: The user key of the page's date control (the slider today; the timeline's date box later).
+DAY_KEY = "day"
+
+
+def day_us(day: dt.date) -> float:
+    """A day as the date slider's value (microseconds since the epoch, UTC midnight)."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1e6
+
+
+def set_day(session: Session, day: dt.date) -> None:
+    """Set the page's date as the browser would: the one place that knows the date widget.
+
+    The widget keyed :data:`DAY_KEY` gets ``day`` in its own wire format: a slider
+    takes microseconds since the epoch, a date box (``st.date_input``) an ISO date
+    string. Without such a key, the first date box on the page that is not the
+    "as known on" one is used. Sent with the next rerun.
+    """
+    try:
+        widget = session.widget(DAY_KEY)
+    except LookupError:
+        widget = next((w for w in session.widgets.values() if w.kind == "date_input"
+                       and "known" not in w.wid), None)
+        if widget is None:
+            raise
+    state = session._state(widget.wid)
+    if widget.kind == "slider":
+        state.double_array_value.data.append(day_us(day))
+    elif widget.kind == "date_input":
+        state.string_array_value.data.append(day.isoformat())
+    else:
+        raise LookupError(f"the date control {widget.wid!r} is a {widget.kind}, not a date")
+
+
 class Session:
     """One analyst's page: ``await open()``, then ``await step(...)`` / ``toggle(...)``."""
 
-    def __init__(self, base: str, user: str, password: str, query: str = "",
-                 timeout: float = 30.0) -> None:
+    def __init__(self, base: str, user: str, password: str | None, query: str = "",
+                 timeout: float = 30.0, headers: dict[str, str] | None = None) -> None:
         parsed = urlparse(base)
         if parsed.hostname not in LOOPBACK:
             raise NotLoopback(f"{base}: the load client only talks to loopback")
         self.host, self.port = parsed.hostname, parsed.port or 80
-        self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        #: Sent on the page load and the websocket: the proxy's credentials (none when
+        #: ``password`` is None) and any ``headers`` (the forged-header drill sets some).
+        self.headers = dict(headers or {})
+        if password is not None:
+            self.headers["Authorization"] = "Basic " + base64.b64encode(
+                f"{user}:{password}".encode()).decode()
+        self.xsrf = ""
         self.user = user
         self.query = query
         self.timeout = timeout
@@ -80,13 +120,14 @@ class Session:
         self._chunks: list[bytes] = []
 
     # -- connection ---------------------------------------------------------------
-    def _get_page(self) -> int:
+    def _get_page(self, path: str = "") -> int:
+        """GET the page (or ``path``); keeps the proxy's sticky cookie and the XSRF one."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            headers = {"Authorization": self.auth}
+            headers = dict(self.headers)
             if self.cookie:
                 headers["Cookie"] = self.cookie
-            conn.request("GET", "/" + (f"?{self.query}" if self.query else ""),
+            conn.request("GET", path or "/" + (f"?{self.query}" if self.query else ""),
                          headers=headers)
             resp = conn.getresponse()
             resp.read()
@@ -94,6 +135,8 @@ class Session:
                 if name.lower() == "set-cookie" and value.startswith("BRIEFING_APP="):
                     self.cookie = value.split(";", 1)[0]
                     self.app = self.cookie.split("=", 1)[1]
+                elif name.lower() == "set-cookie" and value.startswith("_streamlit_xsrf="):
+                    self.xsrf = value.split(";", 1)[0].split("=", 1)[1]
             return resp.status
         finally:
             conn.close()
@@ -113,7 +156,7 @@ class Session:
         # the third the session to resume; websockets refuses an empty entry.
         protocols = (["streamlit", "none", self.session_id] if self.session_id
                      else ["streamlit"])
-        headers = {"Authorization": self.auth}
+        headers = dict(self.headers)
         if self.cookie:
             headers["Cookie"] = self.cookie
         self.ws = await asyncio.wait_for(websockets.connect(
@@ -251,10 +294,9 @@ class Session:
         self.states[wid] = state
         return state
 
-    async def step(self, day_us: float) -> RunResult:
-        """Move the date slider (keyed ``day``) to a day, given in microseconds (UTC)."""
-        state = self._state(self.widget("day").wid)
-        state.double_array_value.data.append(day_us)
+    async def step(self, day: dt.date) -> RunResult:
+        """Move the page to ``day`` (see :func:`set_day`) and wait for the run."""
+        set_day(self, day)
         return await self.rerun()
 
     async def toggle(self, layer_id: str, on: bool) -> RunResult:
@@ -275,6 +317,32 @@ class Session:
             return await self.rerun()
         finally:
             self.states.pop(wid, None)
+
+    def upload(self, data: bytes, name: str = "layer.geojson", file_id: str = "f1") -> int:
+        """PUT a file to this session's uploader endpoint as the browser does; the status.
+
+        Sent through the same proxy, cookie and XSRF token as the page (204: taken;
+        413: over ``server.maxUploadSize``).
+        """
+        boundary = "briefingloadtest"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"{name}\"\r\nContent-Type: application/geo+json\r\n\r\n"
+                ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        if not self.xsrf:  # the browser's page takes it from the health check's answer
+            self._get_page("/_stcore/health")
+        headers = dict(self.headers, **{
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": "; ".join(c for c in (self.cookie, f"_streamlit_xsrf={self.xsrf}") if c),
+            "X-Xsrftoken": self.xsrf})
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            conn.request("PUT", f"/_stcore/upload_file/{self.session_id}/{file_id}",
+                         body=body, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status
+        finally:
+            conn.close()
 
     async def reconnect(self, budget: float = 30.0) -> tuple[RunResult, float]:
         """Reconnect through the proxy until a run is served; returns it and the seconds taken."""

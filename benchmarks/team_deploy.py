@@ -88,6 +88,37 @@ class Deployment:
     def down(self) -> str:
         return self.sh("down", timeout=120)
 
+    def restart_db(self, outage_s: float = 3.0) -> None:
+        """Take the store's database away and bring it back.
+
+        A deployment with its own cluster restarts it (``team.sh restart-db``: a fast
+        shutdown, every connection cut, then a start). On a database it was given
+        (the tests' cluster, shared with other tests) it cuts only that database:
+        new connections refused and every open one terminated for ``outage_s``
+        seconds, which the apps see as a restart does.
+        """
+        if not self.db_url:
+            self.sh("restart-db", timeout=120)
+            return
+        import sqlalchemy as sa
+
+        url = sa.make_url(self.db_url)
+        name = url.database
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS false")
+                conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                     "WHERE datname = :n AND pid <> pg_backend_pid()"),
+                             {"n": name})
+            time.sleep(outage_s)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS true")
+            admin.dispose()
+        self.log.append(f"database {name} cut for {outage_s:.1f} s")
+
     def credentials(self) -> dict[str, tuple[str, str]]:
         """user -> (password, role), from the run folder's credentials file."""
         out: dict[str, tuple[str, str]] = {}
@@ -108,8 +139,13 @@ class Deployment:
                 return line.split("=", 1)[1]
         raise LookupError("no BRIEFING_STORE in the run folder's env")
 
-    def step_times(self, since: float = 0.0) -> list[float]:
-        """Server-side run times (ms) the app processes logged after ``since`` (epoch s)."""
+    def step_times(self, since: float = 0.0, skip: list[tuple[float, float]] | None = None
+                   ) -> list[float]:
+        """Server-side run times (ms) the app processes logged after ``since`` (epoch s).
+
+        A session's first page is left out (a page load, not a step), and so is any
+        run that ended inside one of the ``skip`` windows (epoch s, start and end).
+        """
         times: list[float] = []
         for path in sorted(self.run_dir.glob("steps-app*.jsonl")):
             for line in path.read_text().splitlines():
@@ -117,6 +153,8 @@ class Deployment:
                     rec = json.loads(line)
                 except ValueError:
                     continue
-                if rec.get("t", 0) >= since:
+                t = rec.get("t", 0)
+                if t >= since and not rec.get("first") and not any(
+                        a <= t <= b for a, b in skip or ()):
                     times.append(float(rec["ms"]))
         return times

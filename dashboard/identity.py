@@ -21,6 +21,8 @@ from collections.abc import Mapping
 
 from layers.store.roles import Identity
 
+#: Session-state key of the identity :func:`dashboard.team.gate` vouched for.
+IDENTITY = "team_identity"
 USER_HEADER = "X-Briefing-User"
 SECRET_HEADER = "X-Briefing-Proxy-Secret"
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -65,6 +67,24 @@ def _login() -> str:
         return "analyst"
 
 
+def _headers(st) -> Mapping[str, str]:
+    """The session's request headers, waiting up to 1 s for its connection to be known.
+
+    Streamlit answers no headers at all (not even ``Host``) while it does not hold the
+    session's connection (seen under heavy load on a session's first run); any
+    request that really arrived has some. Waiting is safe: the name is believed
+    only with the proxy's secret, whatever comes.
+    """
+    import time
+
+    for _ in range(10):
+        headers = st.context.headers
+        if len(headers):
+            return headers
+        time.sleep(0.1)
+    return headers
+
+
 def current_identity() -> Identity:
     """The identity of this page's session (team mode reads the store for the role).
 
@@ -76,7 +96,7 @@ def current_identity() -> Identity:
         return solo_identity()
     import streamlit as st
 
-    name = vouched_name(st.context.headers, os.environ.get("BRIEFING_PROXY_SECRET"))
+    name = vouched_name(_headers(st), os.environ.get("BRIEFING_PROXY_SECRET"))
     if name is None:
         return Identity(name=None, role=None)
     from layers.store.live import shared_store

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import threading
 import time
@@ -25,19 +26,21 @@ from collections.abc import Iterator
 import streamlit as st
 
 from dashboard._sidebar import md_text
-from dashboard.identity import current_identity, team_mode
+from dashboard.identity import IDENTITY, current_identity, team_mode
 from dashboard.team_edit import render_team_edit
-from dashboard.team_watch import watcher
+from dashboard.team_watch import register
 from layers.store.live import (
     StoreDownError,
     current_version,
     latest_change,
+    note_version,
+    read_version,
     unavailable_message,
 )
 from layers.store.roles import Identity
 
-IDENTITY = "team_identity"
 _LOG_LOCK = threading.Lock()
+_LOG_NO_ID = logging.getLogger("briefing.team.identity")
 
 
 def _url() -> str:
@@ -50,15 +53,18 @@ def gate() -> Identity:
         ident = current_identity()
         st.session_state[IDENTITY] = ident
         return ident
-    watcher(_url())
-    try:
-        current_version(_url())
+    register()  # this page reruns when the store changes, goes away or comes back
+    try:  # a fresh look each run (one cheap query), so a store gone away is said at once
+        note_version(_url(), read_version(_url()))
         ident = current_identity()
     except StoreDownError as exc:
         _unavailable(str(exc))
     except Exception as exc:
         _unavailable(unavailable_message(exc))
     if ident.name is None:
+        _LOG_NO_ID.warning("no vouched identity; headers present: %s; secret set: %s",
+                           sorted(k.lower() for k in st.context.headers),
+                           bool(os.environ.get("BRIEFING_PROXY_SECRET")))
         st.error("No identity: this connection did not come through the team's proxy, so "
                  "nobody vouches for who you are and nothing is shown. Open the dashboard "
                  "at the team's address (deploy/team.sh status prints it).")
@@ -107,10 +113,34 @@ def _latest() -> None:
                    f"{md_text(reason)}")
 
 
+#: Session key of the open tab under the map (team mode: only that one runs).
+MAIN_TAB = "main_tab"
+
+
+def tab_options() -> dict[str, str]:
+    """``st.tabs`` options for the tabs under the map: in team mode only the open one runs.
+
+    Fifty analysts stepping dates pay for every hidden panel on every step (the
+    export previews and the edit panel's store reads): there, a tab's content runs
+    only when it is open (clicking a tab reruns the page). Alone, nothing changes.
+    """
+    return {"key": MAIN_TAB, "on_change": "rerun"} if team_mode() else {}
+
+
+def runs(tab: object) -> bool:
+    """True when the content of ``tab`` (made with :func:`tab_options`) should run."""
+    return not team_mode() or bool(getattr(tab, "open", True))
+
+
 @contextlib.contextmanager
 def timed_run() -> Iterator[None]:
-    """Append this run's server time to ``BRIEFING_STEP_LOG`` (one JSON line per run)."""
+    """Append this run's server time to ``BRIEFING_STEP_LOG`` (one JSON line per run).
+
+    A session's first page is marked ``first`` (it builds what later steps reuse), so
+    the benchmark can tell steps from page loads.
+    """
     path = os.environ.get("BRIEFING_STEP_LOG")
+    first = "_url_read" not in st.session_state  # a session's first page (dashboard.app)
     start = time.perf_counter()
     try:
         yield
@@ -118,6 +148,7 @@ def timed_run() -> Iterator[None]:
         if path:
             record = {"t": round(time.time(), 3),
                       "ms": round((time.perf_counter() - start) * 1000, 2),
-                      "user": getattr(st.session_state.get(IDENTITY), "name", None)}
+                      "user": getattr(st.session_state.get(IDENTITY), "name", None),
+                      "first": first}
             with _LOG_LOCK, open(path, "a", encoding="utf-8") as log:
                 log.write(json.dumps(record) + "\n")

@@ -15,7 +15,7 @@ import os
 import streamlit as st
 
 from dashboard._sidebar import md_text
-from dashboard.identity import team_mode
+from dashboard.identity import IDENTITY, team_mode
 from layers.errors import LayersError
 from layers.store.roles import Identity
 
@@ -31,6 +31,23 @@ def guarded_store(identity: Identity):
     from layers.store.live import shared_store
 
     return GuardedStore(shared_store(os.environ["BRIEFING_STORE"]), identity)
+
+
+def session_store():
+    """The shared store as this session's vouched identity may use it (team mode).
+
+    Every write path of the page (the edit panel, saved views, this form) takes its
+    store from here, so the role is checked by the store call itself; a session the
+    gate has not vouched for is nobody, and may do nothing.
+    """
+    ident = st.session_state.get(IDENTITY)
+    return guarded_store(ident if isinstance(ident, Identity) else Identity(None, None))
+
+
+def session_user() -> str | None:
+    """The vouched name of this session (team mode), or None."""
+    ident = st.session_state.get(IDENTITY)
+    return ident.name if isinstance(ident, Identity) else None
 
 
 def render_team_edit(identity: Identity | None, layer_ids: list[str]) -> None:
@@ -75,7 +92,7 @@ def _save(identity: Identity) -> tuple[str, str]:
         store = guarded_store(identity)
         current = store.current(layer, fid)
         if current is None:
-            return "refused", f"Refused: {layer} has no feature with id {fid!r}."
+            return "refused", _plain(f"Refused: {layer} has no feature with id {fid!r}.")
         version = store.edit(layer, fid, based_on=current.vid, provenance=prov,
                              properties={prop: str(ss.get(KEYS["value"]) or "")})
     except LayersError as exc:
@@ -83,8 +100,9 @@ def _save(identity: Identity) -> tuple[str, str]:
     except Exception as exc:  # the database went away mid-save: nothing half-written
         return "refused", ("Refused: the shared store did not answer, so nothing was saved "
                            f"({type(exc).__name__}). Try again when it is back.")
-    return "ok", (f"Saved {layer}/{fid} version {version.seq} as {version.user}: "
-                  f"{prop} = {_plain(str(ss.get(KEYS['value']) or ''))}")
+    return "ok", (f"Saved {_plain(layer)}/{_plain(fid)} version {version.seq} as "
+                  f"{_plain(version.user)}: {_plain(prop)} = "
+                  f"{_plain(str(ss.get(KEYS['value']) or ''))}")
 
 
 def _plain(text: str) -> str:

@@ -6,24 +6,22 @@ cost each of them a fragment run a second). When the version moves (an edit
 saved by any process) or the store goes away or comes back, it asks every
 session of this process to rerun, as Streamlit's own "run on save" does when a
 source file changes, so the change shows within about a second, without a reload.
-Button presses are not replayed: the rerun carries the widgets' values without
-their triggers.
+Button presses are not replayed: the rerun keeps the widgets' values, as ``st.rerun()``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
 import streamlit as st
 
-from layers.store.live import StoreDownError, read_version
+from layers.store.live import StoreDownError, note_version, read_version
 
 #: Seconds between two looks at the store.
 POLL_SECONDS = 0.5
-_TRIGGERS = {"trigger_value", "string_trigger_value", "json_trigger_value",
-             "chat_input_value"}
 _LOG = logging.getLogger("briefing.team")
 
 
@@ -35,6 +33,8 @@ class Watcher(threading.Thread):
         self.url = url
         self.version: object = None
         self.changes = 0
+        #: The sessions of this process that showed a page (see :func:`register`).
+        self.sessions: set[str] = set()
         self.stopping = threading.Event()
 
     def run(self) -> None:  # pragma: no cover - exercised by the team tests
@@ -49,37 +49,48 @@ class Watcher(threading.Thread):
                 continue
             if self.version is not None and seen != self.version:
                 self.changes += 1
-                rerun_all_sessions()
+                if not isinstance(seen, str):  # the pages' cached version moves first
+                    note_version(self.url, seen)
+                rerun_all_sessions(self.sessions)
             self.version = seen
 
 
-def rerun_all_sessions() -> int:
-    """Ask every active session of this process to rerun; how many were asked."""
+def rerun_all_sessions(session_ids: set[str]) -> int:
+    """Ask each still-open session in ``session_ids`` to rerun; how many were asked.
+
+    Only Streamlit's public runtime calls: ``Runtime.instance().get_app_session``
+    (thread-safe) and ``AppSession.request_rerun(None)``, which reruns with the
+    widget values the session holds, as ``st.rerun()`` does (no button is pressed
+    again). Sessions that have closed are forgotten.
+    """
     try:
-        from streamlit.proto.ClientState_pb2 import ClientState
         from streamlit.runtime import Runtime
 
-        sessions = Runtime.instance()._session_mgr.list_active_sessions()
+        runtime = Runtime.instance()
     except Exception:  # no runtime (AppTest, a script run bare): nothing to rerun
         return 0
     asked = 0
-    for info in sessions:
-        session = info.session
-        state = ClientState()
-        previous = getattr(session, "_client_state", None)
-        if previous is not None:
-            state.CopyFrom(previous)
-        keep = [w for w in state.widget_states.widgets if w.WhichOneof("value") not in _TRIGGERS]
-        del state.widget_states.widgets[:]
-        state.widget_states.widgets.extend(keep)
-        state.fragment_id = ""
-        state.is_auto_rerun = False
+    for sid in list(session_ids):
+        session = runtime.get_app_session(sid)
+        if session is None:
+            session_ids.discard(sid)
+            continue
         try:
-            session.request_rerun(state)
+            session.request_rerun(None)
             asked += 1
         except Exception:  # a session closing as we ask: skip it
             continue
     return asked
+
+
+def register() -> None:
+    """Put this page's session on the watch list of its process (called on every run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    url = os.environ.get("BRIEFING_STORE", "")
+    if ctx is not None and url:
+        watcher(url).sessions.add(ctx.session_id)
 
 
 @st.cache_resource(show_spinner=False)

@@ -173,15 +173,23 @@ proxy_start() {
 proxy_stop() { stop_pid "$RUN/haproxy.pid"; }
 
 app_start() {  # K
-  local k=$1 pidf="$RUN/app$1.pid"
+  # No full garbage collection after every run: it holds the interpreter lock for
+  # ~0.2 s with this heap, stalling every other session of the process (Python's own
+  # generational collector still runs).
+  local k=$1 pidf="$RUN/app$1.pid" store_url proxy_secret
   alive "$pidf" && return 0
   port_free $((PORT + k)) || die "port $((PORT + k)) is taken by another program: set \
 BRIEFING_TEAM_PORT to a free range (the apps take the ports after it)"
-  BRIEFING_STORE=$(db_url) BRIEFING_PROXY_SECRET=$(secret proxy-secret) BRIEFING_TEAM=1 \
+  # Read here, in the foreground: a $(...) in the prefix of a command sent to the
+  # background runs in that background subshell, and two apps started together would
+  # each write a secret of their own (the proxy then vouches with only one of them).
+  store_url=$(db_url); proxy_secret=$(secret proxy-secret)
+  BRIEFING_STORE=$store_url BRIEFING_PROXY_SECRET=$proxy_secret BRIEFING_TEAM=1 \
   BRIEFING_STEP_LOG="$RUN/steps-app$k.jsonl" BRIEFING_MAX_UPLOAD_MB=$UPLOAD_MB \
     setsid "$REPO/.venv/bin/streamlit" run "$REPO/dashboard/app.py" \
       --server.address 127.0.0.1 --server.port $((PORT + k)) --server.headless true \
-      --server.maxUploadSize "$UPLOAD_MB" </dev/null >>"$RUN/app$k.log" 2>&1 &
+      --server.maxUploadSize "$UPLOAD_MB" --runner.postScriptGC false \
+      </dev/null >>"$RUN/app$k.log" 2>&1 &
   echo $! > "$pidf"
 }
 

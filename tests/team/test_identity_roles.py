@@ -143,3 +143,28 @@ def test_roles_are_kept_in_the_database(tmp_path):
     with pytest.raises(RoleError, match="unknown role"):
         set_role(engine, "alice", "boss", "deploy")
     engine.dispose()
+
+
+def test_saved_views_and_the_edit_panel_go_through_the_guard_on_a_real_store(tmp_path):
+    """The page's other write paths (saved views, the edit panel) on a real SQLite store."""
+    from layers.store.store import Store
+    from layers.store.workspace import list_items, save_item
+
+    inner = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    inner.init()
+    viewer = GuardedStore(inner, Identity("vera", "viewer"))
+    editor = GuardedStore(inner, Identity("eddie", "editor"))
+    with pytest.raises(PermissionRefused, match="vera is a viewer"):
+        save_item(viewer, kind="view", name="mine", owner="vera", payload={"date": "2024-12-08"})
+    saved = save_item(editor, kind="view", name="Tartus", owner="eddie",
+                      payload={"date": "2024-12-08"}, shared=True)
+    assert [i.name for i in list_items(viewer, "vera", "view")] == ["Tartus"]  # reads pass
+    assert saved.owner == "eddie"
+    assert viewer.current_versions("installations") == []  # the edit panel's read
+    # The process's pool is no session's to close or to bypass.
+    with pytest.raises(PermissionRefused):
+        editor.close()
+    with pytest.raises(PermissionRefused):
+        _ = editor.engine
+    assert inner.count_versions() == 0 and inner.data_version() >= 1
+    inner.close()
