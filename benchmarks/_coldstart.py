@@ -72,7 +72,8 @@ def _sent_by_peer(port: int) -> dict[str, int]:
 
 
 #: In the map frame: a number that grows each time new layers are drawn.
-_OURS_MARK = "() => (window.feature_group || []).length"
+#: Ours: how many date steps the map frame's timeline has drawn (timeline.js).
+_OURS_MARK = "() => (window.__bmTimelineDrawn || {}).at || 0"
 _NAIVE_MARK = "() => document.querySelectorAll('path.naive-zones').length && !window.__bmOld"
 
 
@@ -80,7 +81,10 @@ def browser_steps(page: Any, frame: str, port: int, steps: int, *, naive: bool,
                   timeout: float = 30) -> list[dict[str, float]]:
     """Move the slider ``steps`` days with the keyboard; time and bytes of each step."""
     out: list[dict[str, float]] = []
-    page.get_by_role("slider").first.focus()
+    if naive:
+        page.get_by_role("slider").first.focus()
+    else:  # the date moves in the map's own timeline strip
+        page.frame_locator(frame).first.locator(".bm-tl-range").focus()
     for _ in range(steps):
         target = page.frame_locator(frame).first
         if naive:

@@ -136,10 +136,10 @@ def _map_bytes(at: Any) -> int:
 
 
 def _slider(at: Any, key: str) -> Any:
-    for slider in at.slider:
+    for slider in [*at.slider, *at.date_input]:  # ours: a date box; naive: a slider
         if slider.key == key:
             return slider
-    raise LookupError(f"no slider with key {key!r} on the page")
+    raise LookupError(f"no date slider or box with key {key!r} on the page")
 
 
 def measure_steps(script: Path, geodata: Path, days: Sequence[dt.date], *,

@@ -16,6 +16,7 @@ them from the component's value at the top of the run, before any panel uses the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +24,9 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from dashboard import _data, _fastmap
+from dashboard import _data, _fastmap, _timeline
 from layers.core.catalog import Catalog, LayerSpec
+from layers.core.view import Overlay
 from layers.render import webmap
 from layers.render.feature_focus import open_script
 from layers.render.webmap_fast import feature_group_script
@@ -40,7 +42,11 @@ OPEN = "map_open"
 VIEW, BBOX = "map_view", "map_bbox"
 #: What the component sends back. Not "last_object_clicked" etc.: fewer reruns.
 #: "all_drawings": the toolbar's shapes only ("last_active_drawing" is also a clicked zone).
-RETURNED = ["last_clicked", "center", "zoom", "bounds", "all_drawings"]
+#: ``last_object_clicked_tooltip`` carries the timeline's settled date ("day:YYYY-MM-DD#n").
+RETURNED = ["last_clicked", "center", "zoom", "bounds", "all_drawings",
+            "last_object_clicked_tooltip"]
+#: How the frame's timeline marks its report of the settled date.
+DAY_REPORT = "day:"
 #: The frame's height as the component is told it; the page's CSS (FIT_CSS) overrides it.
 HEIGHT = 680
 #: The map fills the window below the page's header (the frame's top is about 146 px down
@@ -60,6 +66,8 @@ class MapState:
     bbox: tuple[float, float, float, float] | None = None
     #: The shapes drawn with the toolbar (GeoJSON Features), for the annotation form.
     drawings: tuple[dict, ...] = ()
+    #: The date the timeline settled on, as ``"YYYY-MM-DD#token"`` (new token, new report).
+    day_report: str | None = None
 
 
 def _latlon(point: Any) -> tuple[float, float] | None:
@@ -83,9 +91,12 @@ def parse_value(value: Any) -> MapState:
     bbox = ((south_west[1], south_west[0], north_east[1], north_east[0])
             if south_west and north_east else None)
     drawn = value.get("all_drawings")
+    tip = value.get("last_object_clicked_tooltip")
+    report = (tip[len(DAY_REPORT):] if isinstance(tip, str) and tip.startswith(DAY_REPORT)
+              else None)
     return MapState(clicked=_latlon(value.get("last_clicked")), view=view, bbox=bbox,
                     drawings=tuple(d for d in drawn if isinstance(d, dict))
-                    if isinstance(drawn, list) else ())
+                    if isinstance(drawn, list) else (), day_report=report)
 
 
 def read_state() -> MapState:
@@ -96,7 +107,8 @@ def read_state() -> MapState:
     if state.bbox:
         st.session_state[BBOX] = state.bbox
     return MapState(clicked=state.clicked, view=st.session_state.get(VIEW),
-                    bbox=st.session_state.get(BBOX), drawings=state.drawings)
+                    bbox=st.session_state.get(BBOX), drawings=state.drawings,
+                    day_report=state.day_report)
 
 
 def _focus() -> tuple[tuple[float, float] | None, float | None]:
@@ -127,7 +139,9 @@ def _zoom() -> float | None:
         return None
 
 
-def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer]) -> None:
+def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer], *,
+         day: dt.date | None = None, bounds: tuple[dt.date, dt.date] | None = None,
+         overlays: Sequence[Overlay] = ()) -> None:
     """Draw the map with the as-of layers ``shown``, flying to ``map_focus`` if it changed.
 
     The base map is rendered once (:func:`_base`); the layers come as the script
@@ -139,7 +153,13 @@ def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer]) -> None:
     # The files' fingerprint, not the store's version: the frame depends on the catalog and
     # basemap files only, so saving an annotation or a view keeps the same frame.
     base = _base(_data.file_fingerprint(), basemap, tuple(home) if home else None, catalog)
-    script = feature_group_script(shown, zoom=_zoom(), sources=_data.loaded_layers().frames)
+    if day is not None and bounds is not None:  # the frame plays the timeline itself
+        sources = {**_data.loaded_layers().frames, **{o.spec.id: o.frame for o in overlays}}
+        script = _timeline.frame_script(shown, day=day, bounds=bounds, zoom=_zoom(),
+                                        sources=sources)
+    else:
+        script = feature_group_script(shown, zoom=_zoom(),
+                                      sources=_data.loaded_layers().frames)
     script += open_script(st.session_state.get(OPEN))
     _fastmap.show(base, script, key=MAP_KEY, height=HEIGHT, returned_objects=RETURNED,
                   center=center, zoom=zoom)

@@ -1,15 +1,16 @@
-"""The sidebar: the as-of date (slider, jumps, play), layer toggles with legends, basemap.
+"""The sidebar: the as-of date (date box, jumps), layer toggles with legends, basemap.
 
-Widgets keep their values in ``st.session_state`` under fixed keys, so the URL
-(read once per session) can set them and callbacks can move them: the date
-jumps and the play timer write ``day`` before the slider is drawn, never after.
+The map's own timeline strip (``layers/render/_assets/timeline.js``) moves and plays
+the date in the browser; the date box here is the server's copy of it. Widgets keep
+their values in ``st.session_state`` under fixed keys, so the URL (read once per
+session), the map's settled date and callbacks can move them: they write ``day``
+before the date box is drawn, never after.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Sequence
 
 import streamlit as st
@@ -21,12 +22,8 @@ from layers.render import webmap
 
 DAY = "day"
 PENDING_DAY = "_pending_day"
-PLAYING = "playing"
-PLAYED_AT = "_played_at"
 JUMP = "jump"
 BASEMAP = "basemap"
-#: Seconds between two steps of the animation: time for the map to redraw and be read.
-PLAY_SECONDS = 1.6
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -67,42 +64,28 @@ def _jump_to() -> None:
     _set_day(st.session_state.get(JUMP))
 
 
-def _toggle_play(days: Sequence[dt.date], bounds: tuple[dt.date, dt.date]) -> None:
-    playing = not st.session_state.get(PLAYING, False)
-    st.session_state[PLAYING] = playing
-    if playing:
-        if next_change(st.session_state[DAY], days) is None and days:
-            st.session_state[DAY] = max(bounds[0], days[0])  # at the end: start over
-        st.session_state[PLAYED_AT] = time.monotonic()
-
-
 def apply_pending_day() -> None:
-    """Move the slider to the day the play timer chose (before the slider is drawn)."""
+    """Move the date to a day chosen by a callback (before the date box is drawn)."""
     if PENDING_DAY in st.session_state:
         st.session_state[DAY] = st.session_state.pop(PENDING_DAY)
 
 
 def date_controls(days: Sequence[dt.date], bounds: tuple[dt.date, dt.date],
                   labels: dict[dt.date, str]) -> dt.date:
-    """Slider (daily steps), previous/next change, play/pause and a list of change days."""
+    """Date box, previous/next change and a list of change days; returns the day."""
     lo, hi = bounds
     current = st.session_state.get(DAY)
     if not isinstance(current, dt.date) or not lo <= current <= hi:
         # The data changed under an open session (a file edited): stay inside its dates.
         st.session_state[DAY] = min(max(current, lo), hi) if isinstance(current, dt.date) else lo
-    st.slider("As of", min_value=lo, max_value=hi, step=dt.timedelta(days=1), key=DAY,
-              format="ddd D MMM YYYY",
-              help="The map shows what was true on this day. Between two change days "
-                   "nothing moves.")
-    playing = st.session_state.get(PLAYING, False)
-    back, play, forward = st.columns([1, 2, 1], gap="small")
+    st.date_input("As of", min_value=lo, max_value=hi, key=DAY, format="YYYY-MM-DD",
+                  help="The map shows what was true on this day; the strip under the map "
+                       "moves it (arrow keys by day, Shift by week, PageUp/PageDown by "
+                       "change day) and plays it.")
+    back, forward = st.columns(2, gap="small")
     back.button(":material/skip_previous:", key="prev_change", on_click=_jump,
                 args=(-1, days), help="Previous day on which something on the map changes",
                 width="stretch")
-    play.button("Pause" if playing else "Play",
-                icon=":material/pause:" if playing else ":material/play_arrow:", key="play",
-                on_click=_toggle_play, args=(days, bounds), width="stretch",
-                help=f"Step through the change days, one every {PLAY_SECONDS:g} s")
     forward.button(":material/skip_next:", key="next_change", on_click=_jump,
                    args=(1, days), help="Next day on which something on the map changes",
                    width="stretch")
@@ -114,29 +97,7 @@ def date_controls(days: Sequence[dt.date], bounds: tuple[dt.date, dt.date],
                  format_func=lambda d: f"{d:%d %b %Y}" + (f" — {labels[d]}" if d in labels
                                                           else ""),
                  on_change=_jump_to)
-    _ticker(options)
     return day
-
-
-def _ticker(days: Sequence[dt.date]) -> None:
-    """While playing, a timer that moves the date to the next change day and reruns the page."""
-    playing = st.session_state.get(PLAYING, False)
-
-    @st.fragment(run_every=PLAY_SECONDS if playing else None)
-    def tick() -> None:
-        if not st.session_state.get(PLAYING, False):
-            return
-        if time.monotonic() - st.session_state.get(PLAYED_AT, 0.0) < PLAY_SECONDS * 0.8:
-            return  # the page was just drawn for the current step
-        nxt = next_change(st.session_state[DAY], days)
-        if nxt is None:
-            st.session_state[PLAYING] = False
-        else:
-            st.session_state[PENDING_DAY] = nxt
-        st.session_state[PLAYED_AT] = time.monotonic()
-        st.rerun()
-
-    tick()
 
 
 # --- the layers -----------------------------------------------------------------------------

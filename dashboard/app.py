@@ -19,7 +19,7 @@ if str(_REPO) not in sys.path:  # `streamlit run` puts only dashboard/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from dashboard import _data, _map, _panels, _sidebar, _url, team, workspace  # noqa: E402
+from dashboard import _data, _map, _panels, _sidebar, _timeline, _url, team, workspace  # noqa: E402
 from dashboard.analysis_panel import render_analysis  # noqa: E402
 from dashboard.annotations import render_annotations  # noqa: E402
 from dashboard.compare import render_compare  # noqa: E402
@@ -39,16 +39,38 @@ URL_READ = "_url_read"
 SIDE_TAB = "side_tab"
 
 
+def _history_navigation() -> bool:
+    """True when the browser's back or forward button started this run.
+
+    Every settled date, layer set and view is written to the URL, and Streamlit
+    pushes each change on the browser's history; back and forward then rerun the
+    page with that entry's URL and say so (``is_history_navigation``).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
 def _read_url_once(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> _url.UrlState:
-    """The URL sets the starting view once per session; after that the widgets rule."""
-    if URL_READ in st.session_state:
+    """The URL sets the view when a session starts and on back/forward; else the widgets rule."""
+    back = URL_READ in st.session_state and _history_navigation()
+    if URL_READ in st.session_state and not back:
         return st.session_state[URL_READ]
     state = _url.parse(st.query_params, known_layers=loaded.catalog.ids, day_bounds=bounds,
                        basemaps=webmap.BASEMAPS)
     st.session_state[URL_READ] = state
     st.session_state[_sidebar.DAY] = state.day or _data.default_day(loaded, bounds)
-    if state.view:
+    if state.view and not back:  # the frame opens there (a new home would be a new frame)
         st.session_state[_map.HOME] = state.view
+    if back:  # the widgets, drawn later in this run, follow the history entry
+        if state.layers is not None:
+            for layer_id in loaded.catalog.ids:
+                st.session_state[_sidebar.layer_key(layer_id)] = layer_id in state.layers
+        if state.basemap:
+            st.session_state[_sidebar.BASEMAP] = state.basemap
+        if state.view and state.view != st.session_state.get(_map.VIEW):
+            st.session_state[_map.FOCUS] = state.view
     return state
 
 
@@ -82,6 +104,7 @@ def main() -> None:
     url_state = _read_url_once(loaded, bounds)
     _sidebar.apply_pending_day()
     on_map = _map.read_state()
+    _timeline.adopt_frame_day(on_map.day_report, _sidebar.DAY, bounds)  # the map's date
 
     with st.sidebar:
         team.show_identity(list(catalog.ids))
@@ -113,7 +136,7 @@ def main() -> None:
     with col_map:
         map_slot = st.container()
         t_analysis, t_export, t_edit, t_compare = st.tabs(["Analysis", "Export", "Edit",
-                                                           "Compare"])
+                                                           "Compare"], **team.tab_options())
     with col_side:
         # Only the open side tab runs: hidden ones cost every slider step time at scale.
         t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"],
@@ -125,18 +148,24 @@ def main() -> None:
                        layer_ids=view.layer_ids + tuple(o.spec.id for o in extra))
     # Source numbers on every feature: popups, tables and the Sources panel share them.
     shown, _ = with_source_numbers(view_layers(loaded, view))
+    with t_map:  # before the map: a row picked in the table flies the map there
+        if t_map.open:
+            _panels.render_on_map(shown)
+    # The map goes to the browser before the slower panels are built (first map fast).
+    with map_slot:
+        _map.draw(catalog, basemap, shown, day=day, bounds=bounds, overlays=view.overlays)
     with t_export:
-        render_downloads(loaded, view)
+        if team.runs(t_export):  # team mode: only the open tab runs
+            render_downloads(loaded, view)
     with t_edit:
-        render_edits(loaded)
+        if team.runs(t_edit):
+            render_edits(loaded)
     with t_compare:
-        render_compare(loaded, view)
+        if team.runs(t_compare):
+            render_compare(loaded, view)
     with t_events:
         if t_events.open:
             _panels.render_events(loaded, day)
-    with t_map:
-        if t_map.open:
-            _panels.render_on_map(shown)
     with t_sources:
         if t_sources.open:
             _panels.render_sources(shown, str(catalog.basemap.get("attribution", "")))
@@ -149,8 +178,6 @@ def main() -> None:
         workspace.status_line()
     for name, value in _url.changes(st.query_params, wanted).items():
         st.query_params[name] = value
-    with map_slot:
-        _map.draw(catalog, basemap, shown)
 
 
 with team.timed_run():

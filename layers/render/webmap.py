@@ -1,11 +1,9 @@
 """The web map: a Leaflet map (through Folium) of a :class:`~layers.core.view.MapView`.
 
-Two halves, because the dashboard updates them differently. :func:`base_map` is
-the frame that stays put for a whole session: Leaflet loaded from the app's own
-static files, the offline basemap (or, on request, online tiles). Then
-:func:`feature_groups` turns the as-of layers of a date into one
-``FeatureGroup`` each, which streamlit-folium swaps inside that frame when the
-date or a toggle changes, so the analyst's zoom and pan stay.
+Two halves, because the dashboard updates them differently: :func:`base_map` is the
+frame that stays put for a session (Leaflet and the offline basemap from the app's own
+files); :func:`feature_groups` turns a date's layers into one ``FeatureGroup`` each
+(the standalone and test path; the page's frame plays the timeline pack instead).
 
 Text from data files never reaches the page as markup: each feature carries
 only its geometry, its style and tooltip/popup HTML built here with every value
@@ -172,7 +170,8 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
     m.default_js = [("leaflet", asset_url("leaflet", "leaflet.js")),
                     ("briefing_measure", asset_url("briefing", "measure.js")),
                     ("briefing_map", asset_url("briefing", "briefing.js")),
-                    ("briefing_annotations", asset_url("briefing", "annotations_draw.js"))]
+                    ("briefing_annotations", asset_url("briefing", "annotations_draw.js")),
+                    ("briefing_timeline", asset_url("briefing", "timeline.js"))]
     m.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
     # Our styles go inline, not as a link: labels are measured when they are placed,
     # and streamlit-folium runs the map script before linked stylesheets have loaded.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import _hostile
 import pytest
+from _map_sent import sent_features, timeline_options
 from conftest import feature, square
 from streamlit.testing.v1 import AppTest
 
@@ -25,7 +26,6 @@ from layers.ingest.load import load_layer
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 REPO = Path(__file__).resolve().parents[2]
 DEC8 = dt.date(2024, 12, 8)
-_ADD = re.compile(r"geo_json_feature_group_\d+_0_add\((\{.*\})\);$", re.MULTILINE)
 
 
 def _run(query: dict | None = None, **state) -> AppTest:
@@ -43,12 +43,11 @@ def _args(at: AppTest) -> dict:
 
 
 def _layers(at: AppTest) -> dict[str, list[dict]]:
-    """Features sent to the map, by layer id (from each feature's class name)."""
+    """Features the map draws on the server's day, by layer id (from each class name)."""
     out: dict[str, list[dict]] = {}
-    for match in _ADD.finditer(_args(at)["feature_group"] or ""):
-        for feat in json.loads(match.group(1))["features"]:
-            layer = feat["properties"]["_style"]["className"].split("bm-layer-")[1]
-            out.setdefault(layer, []).append(feat["properties"])
+    for props in sent_features(_args(at)):
+        layer = props["_style"]["className"].split("bm-layer-")[1]
+        out.setdefault(layer, []).append(props)
     return out
 
 
@@ -63,7 +62,7 @@ def default_run() -> AppTest:
 
 def test_default_page_shows_8_december_with_every_layer(default_run):
     at = default_run
-    assert at.slider(key="day").value == DEC8
+    assert at.date_input(key="day").value == DEC8
     layers = _layers(at)
     assert set(layers) == {"control_zones", "evacuation_routes", "installations", "events",
                            "places"}
@@ -88,8 +87,10 @@ def test_the_map_loads_nothing_from_another_host(default_run):
                                  "/app/static/vendor/leaflet-draw/leaflet.draw.css"]
     for text in (args["script"], args["header"], args["feature_group"]):
         assert not re.search(r"https?://(?!leafletjs\.com)", text)
+    # The view, the click, the toolbar's drawings and the timeline's settled date.
     assert sorted(args["returned_objects"]) == ["all_drawings", "bounds", "center",
-                                                "last_clicked", "zoom"]
+                                                "last_clicked", "last_object_clicked_tooltip",
+                                                "zoom"]
 
 
 def test_url_records_the_view(default_run):
@@ -102,7 +103,7 @@ def test_url_records_the_view(default_run):
 def test_moving_the_slider_swaps_layers_in_the_same_frame(default_run):
     at = _run()
     before = _args(at)
-    at.slider(key="day").set_value(dt.date(2024, 12, 15)).run()
+    at.date_input(key="day").set_value(dt.date(2024, 12, 15)).run()
     after = _args(at)
     assert after["key"] == before["key"] and after["script"] == before["script"]
     assert after["feature_group"] != before["feature_group"]
@@ -128,28 +129,43 @@ def test_a_toggle_removes_its_layer_in_the_same_frame():
 def test_jump_buttons_go_to_the_neighbouring_change_day(button, expected):
     at = _run()
     at.button(key=button).click().run()
-    assert at.slider(key="day").value == expected
+    assert at.date_input(key="day").value == expected
 
 
 def test_jump_list_moves_the_slider():
     at = _run()
     at.selectbox(key="jump").set_value(dt.date(2024, 12, 15)).run()
-    assert at.slider(key="day").value == dt.date(2024, 12, 15)
+    assert at.date_input(key="day").value == dt.date(2024, 12, 15)
     assert "Dec 2024" in at.selectbox(key="jump").format_func(dt.date(2024, 12, 15))
 
 
-def test_play_starts_and_pauses():
+def test_the_page_follows_the_date_the_map_settled_on_and_never_pulls_it_back():
     at = _run()
-    at.button(key="play").click().run()
-    assert at.session_state["playing"] is True
-    at.button(key="play").click().run()
-    assert at.session_state["playing"] is False
+    first = timeline_options(_args(at))
+    assert first["day"] == (DEC8 - dt.date(1970, 1, 1)).days
+    # The frame's timeline reports the day it settled on (timeline.js, on drag release).
+    at.session_state["map"] = {"last_object_clicked_tooltip": "day:2024-12-15#f1.1"}
+    at.run()
+    assert at.date_input(key="day").value == dt.date(2024, 12, 15)
+    assert "as of Sun 15 Dec 2024" in at.markdown[0].value
+    assert at.query_params["date"] == "2024-12-15"
+    # The frame shows that day already: same sequence, so it is not told to jump.
+    assert timeline_options(_args(at))["seq"] == first["seq"]
+    # The server moves the date itself (the date box): a new sequence, the frame follows.
+    at.date_input(key="day").set_value(dt.date(2024, 12, 10)).run()
+    moved = timeline_options(_args(at))
+    assert moved["seq"] > first["seq"]
+    assert moved["day"] == (dt.date(2024, 12, 10) - dt.date(1970, 1, 1)).days
+    # The same (stale) report again changes nothing.
+    at.run()
+    assert at.date_input(key="day").value == dt.date(2024, 12, 10)
+    assert "T-4 detachment withdrawal" not in _tips(at, "evacuation_routes")
 
 
 def test_a_shared_link_reopens_its_view():
     at = _run({"date": "2024-12-15", "layers": "control_zones,installations",
                "view": "35.4100,35.9500,10", "basemap": "offline"})
-    assert at.slider(key="day").value == dt.date(2024, 12, 15)
+    assert at.date_input(key="day").value == dt.date(2024, 12, 15)
     assert set(_layers(at)) == {"control_zones", "installations"}
     assert not at.toggle(key="layer:events").value
     script = _args(at)["script"]
@@ -159,7 +175,7 @@ def test_a_shared_link_reopens_its_view():
 def test_a_broken_link_falls_back_to_the_defaults():
     at = _run({"date": "2024-13-45", "layers": "nope,<script>", "view": "x,y,z",
                "basemap": "evil"})
-    assert at.slider(key="day").value == DEC8
+    assert at.date_input(key="day").value == DEC8
     assert "installations" in _layers(at)
     assert at.radio(key="basemap").value == "offline"
     notes = " ".join(c.value for c in at.sidebar.caption)

@@ -155,7 +155,7 @@ def test_ground_drawn_and_legend_state_kept_across_dates(app_url):
         frame.click(".bm-legend-control summary")
         opened = frame.evaluate(legend)
         assert frame.evaluate(fits)
-        page.get_by_role("slider").first.focus()
+        frame.locator(".bm-tl-range").focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(3000)
         assert frame.evaluate(legend) == opened, "the legend kept its state across the date change"

@@ -4,7 +4,7 @@ One Streamlit server for the module (the suite runs on two cores), pointed at a
 copy of geodata/ that also holds a layer whose every text is an attack. Every
 request to another host is aborted and recorded; the default view must not make
 any. The map lives in streamlit-folium's frame: a marker set on that frame's
-``window`` tells whether a slider move or a toggle rebuilt it (it must not).
+``window`` tells whether a date step or a toggle rebuilt it (it must not).
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ def test_slider_and_toggle_change_the_map_in_place(app_url):
         frame.evaluate("map_div.setView([35.15, 35.95], 9, {animate: false})")
         _wait_for(page, lambda: "view=35.15" in page.url, "the URL to follow the zoom")
         before = _layers(frame)
-        # Move the slider one day with the keyboard, as an analyst would.
-        page.get_by_role("slider").first.focus()
+        # Move the map's timeline one day with the keyboard, as an analyst would.
+        frame.locator(".bm-tl-range").focus()
         page.keyboard.press("ArrowRight")
         _wait_for(page, lambda: "date=2024-12-09" in page.url, "the URL to say 9 Dec")
         _wait_for(page, lambda: _layers(frame) != before, "the layers of 9 Dec")
@@ -126,19 +126,22 @@ def test_slider_and_toggle_change_the_map_in_place(app_url):
         assert log.blocked == [] and log.page_errors == []
 
 
-def test_play_steps_through_change_days_and_pauses(app_url):
+def test_play_steps_through_the_dates_and_pauses(app_url):
     with offline_page() as (page, log):
         page.goto(f"{app_url}/?date=2024-12-01")
         frame = _map_frame(page)
         frame.evaluate("window.__sameFrame = 7")
-        page.get_by_role("button", name=re.compile("Play")).click()
-        _wait_for(page, lambda: "date=2024-12-05" in page.url or "date=2024-12-06" in page.url,
-                  "two steps of the animation", timeout=20)
-        page.get_by_role("button", name=re.compile("Pause")).click()
-        page.wait_for_timeout(800)
-        stopped_at = page.url
-        page.wait_for_timeout(4000)
-        assert page.url == stopped_at, "the animation kept going after Pause"
+        frame.select_option(".bm-tl-speed", "2")
+        frame.click(".bm-tl-play")
+        strip_day = "document.querySelector('.bm-tl').getAttribute('data-day')"
+        _wait_for(page, lambda: frame.evaluate(strip_day) >= "2024-12-04",
+                  "three steps of the animation", timeout=20)
+        frame.click(".bm-tl-play")  # pause
+        stopped_at = frame.evaluate(strip_day)
+        _wait_for(page, lambda: f"date={stopped_at}" in page.url, "the URL to hear the pause")
+        page.wait_for_timeout(3000)
+        assert frame.evaluate(strip_day) == stopped_at, "the animation kept going after Pause"
+        assert f"date={stopped_at}" in page.url
         assert frame.evaluate("window.__sameFrame") == 7
         assert log.page_errors == []
 

@@ -120,6 +120,7 @@ def test_asset_urls_can_be_redirected():
                             ("briefing_measure", "./briefing/measure.js"),
                             ("briefing_map", "./briefing/briefing.js"),
                             ("briefing_annotations", "./briefing/annotations_draw.js"),
+                            ("briefing_timeline", "./briefing/timeline.js"),
                             ("briefing_grid", "./briefing/grid.js"),
                             ("briefing_area", "./briefing/area.js")]
 

@@ -1,0 +1,186 @@
+"""Browser-side timeline (issue 11): the map frame steps and plays the date itself.
+
+``.venv/bin/python benchmarks/timeline_bench.py`` starts the app on the default
+data, warms it with one visit, then in offline Chromium measures:
+
+* navigation to the first drawn zones on the warm server (new page each time);
+* key press to new layers drawn: the key event's timestamp to the end of the
+  animation frame that added/removed the day's layers, both read in the frame;
+* play: dates drawn per second at the strip's top speed;
+* bytes the websocket brought per date step (CDP ``Network.webSocketFrameReceived``,
+  payloads as the page sees them, i.e. after permessage-deflate), over the key steps;
+* the same navigation and key steps on the straightforward page
+  (``benchmarks/naive.py``) in the same run, on the same machine, beside ours.
+
+Scale streaming (issue 11 item 4) is not built: at scale the whole pack goes at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+for path in (REPO, REPO / "tests"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+OUT = REPO / "benchmarks" / "out"
+#: In the frame: note each key's timestamp and each drawn day (timeline.js sets it).
+_PROBE = """() => {
+    window.__bench = {keys: [], draws: []};
+    document.addEventListener('keydown', (e) => window.__bench.keys.push(e.timeStamp), true);
+    let last = null;
+    const poll = () => {
+        const d = window.__bmTimelineDrawn;
+        if (d && d.at !== last) { last = d.at; window.__bench.draws.push([d.day, d.at]); }
+        requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+}"""
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _open(page: Any, url: str) -> tuple[Any, float]:
+    start = time.perf_counter()
+    page.goto(url)
+    frame = page.wait_for_selector(FRAME, timeout=120_000).content_frame()
+    frame.wait_for_selector("path.bm-layer-control_zones", state="attached", timeout=120_000)
+    drawn = time.perf_counter() - start
+    frame.wait_for_function("() => window.BMTimeline && window.BMTimeline.state.pack")
+    return frame, drawn
+
+
+def _ws_bytes(cdp: Any) -> list[int]:
+    sizes: list[int] = []
+
+    def on_frame(event: dict) -> None:
+        payload = event["response"]["payloadData"]
+        binary = event["response"].get("opcode") == 2
+        sizes.append(len(base64.b64decode(payload)) if binary else len(payload.encode()))
+
+    cdp.on("Network.webSocketFrameReceived", on_frame)
+    cdp.send("Network.enable")
+    return sizes
+
+
+def key_steps(page: Any, frame: Any, steps: int, gap_ms: int) -> dict[str, Any]:
+    """``steps`` ArrowRight presses ``gap_ms`` apart; latency of each to its drawn layers."""
+    frame.evaluate(_PROBE)
+    frame.locator(".bm-tl-range").focus()
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(gap_ms)
+    page.wait_for_timeout(1500)  # the settled date's rerun
+    bench = frame.evaluate("window.__bench")
+    latencies = []
+    for key in bench["keys"]:
+        after = [at for _, at in bench["draws"] if at >= key]
+        if after:
+            latencies.append(after[0] - key)
+    return {"steps": steps, "gap_ms": gap_ms, "median_ms": statistics.median(latencies),
+            "p95_ms": _pct(latencies, 0.95), "max_ms": max(latencies)}
+
+
+def play(frame: Any, speed: str = "20", seconds: float = 4.0) -> dict[str, Any]:
+    """Play from the first day at ``speed`` dates/s; distinct dates drawn per second."""
+    frame.evaluate(_PROBE)
+    frame.evaluate("window.BMTimeline.view(window.BMTimeline.state.lo)")
+    frame.select_option(".bm-tl-speed", speed)
+    frame.click(".bm-tl-play")
+    time.sleep(seconds)
+    frame.click(".bm-tl-play")
+    draws = frame.evaluate("window.__bench.draws")
+    days = [d for d, _ in draws]
+    span = (draws[-1][1] - draws[0][1]) / 1000 if len(draws) > 1 else float("nan")
+    return {"speed": int(speed), "dates": len(set(days)),
+            "dates_per_s": (len(set(days)) - 1) / span if span else float("nan")}
+
+
+def naive_page(runs: int = 3, steps: int = 5) -> dict[str, Any]:
+    """The straightforward page: navigation to its zones (warm), key press to new zones."""
+    from browser import app_server, offline_page
+
+    from benchmarks import _coldstart
+
+    frame_sel, target = _coldstart.NAIVE
+    script = _coldstart.naive_launcher(OUT / "naive-timeline")
+    with app_server(OUT, timeout=120, script=str(script)) as url, \
+            offline_page() as (page, log):
+        def navigate() -> float:
+            start = time.perf_counter()
+            page.goto(f"{url}/?date=2024-12-01")
+            page.frame_locator(frame_sel).first.locator(target).first.wait_for(
+                state="attached", timeout=120_000)
+            return time.perf_counter() - start
+
+        navigate()  # warm
+        navigations = []
+        for _ in range(runs):
+            page.goto("about:blank")
+            navigations.append(navigate())
+        port = int(url.rsplit(":", 1)[1])
+        moved = _coldstart.browser_steps(page, frame_sel, port, steps, naive=True)
+        drawn = [m["drawn_ms"] for m in moved]
+        return {"navigation_to_zones_s": {"median": statistics.median(navigations),
+                                          "all": navigations},
+                "keys": {"steps": len(drawn),
+                         "median_ms": statistics.median(drawn) if drawn else None,
+                         "p95_ms": _pct(drawn, 0.95) if drawn else None,
+                         "wire_bytes_per_step": statistics.median(
+                             [m["wire_bytes"] for m in moved]) if moved else None},
+                "blocked": list(log.blocked)}
+
+
+def main() -> int:
+    """Measure and print the figures as JSON; also written to benchmarks/out/."""
+    from browser import app_server, offline_page
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {}
+    result["naive"] = naive_page()
+    with app_server(OUT, timeout=120) as url, offline_page() as (page, log):
+        _open(page, f"{url}/?date=2024-12-01")  # warm the server (layers, pack file)
+        navigations = []
+        for _ in range(3):
+            page.goto("about:blank")
+            _, drawn = _open(page, f"{url}/?date=2024-12-01")
+            navigations.append(drawn)
+        result["navigation_to_zones_s"] = {"median": statistics.median(navigations),
+                                           "all": navigations}
+        cdp = page.context.new_cdp_session(page)
+        sizes = _ws_bytes(cdp)
+        frame, _ = _open(page, f"{url}/?date=2024-12-01")
+        page.wait_for_timeout(2000)
+        sizes.clear()
+        fast = key_steps(page, frame, 30, 120)
+        result["keys_120ms"] = {**fast, "ws_bytes": sum(sizes),
+                                "ws_bytes_per_step": sum(sizes) / fast["steps"]}
+        sizes.clear()
+        slow = key_steps(page, frame, 10, 900)
+        result["keys_900ms"] = {**slow, "ws_bytes": sum(sizes),
+                                "ws_bytes_per_settled_step": sum(sizes) / slow["steps"]}
+        sizes.clear()
+        result["play"] = play(frame)
+        page.wait_for_timeout(1500)
+        result["play"]["ws_bytes"] = sum(sizes)
+        result["play"]["ws_bytes_per_date"] = sum(sizes) / max(1, result["play"]["dates"])
+        result["blocked"] = list(log.blocked)
+    text = json.dumps(result, indent=1)
+    print(text)
+    (OUT / "timeline_bench.json").write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The map's timeline on the page: the pack as a static file, the frame's settled date.
+
+The frame plays the timeline by itself (``layers/render/_assets/timeline.js``): it
+fetches every feature of the shown layers once, from a file written here under
+``dashboard/static/timeline/`` with a content-hash name (Streamlit serves it at
+``/app/static/timeline/``), so the websocket never carries it. Per rerun the frame
+gets a few hundred bytes: the file's address, the server's date and a sequence
+number that changes only when the server itself moved the date (the date box, a
+jump button, the URL), so a rerun never pulls the map back to a stale date.
+
+When the analyst's date settles the frame reports ``day:YYYY-MM-DD#token``;
+:func:`adopt_frame_day` puts it in the sidebar's date before any widget is drawn,
+and the page (header, panels, URL) follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import streamlit as st
+
+from dashboard import _data
+from layers.core.catalog import LayerSpec
+from layers.render import assets, lod, timeline_data
+from layers.render.webmap_fast import feature_group_script
+
+ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
+
+FOLDER = _data.STATIC / "timeline"
+URL = f"{assets.STATIC_URL}/timeline"
+#: Session keys: the server's date sequence, the day it was set for, the last report read.
+SEQ, SEQ_DAY, SEEN = "_timeline_seq", "_timeline_seq_day", "_timeline_seen"
+#: Session key: the day the sequence number was last moved for (what the script carries).
+SEQ_SHOWN = "_timeline_seq_shown"
+#: Pack files kept on disk (older ones are removed when a new one is written).
+KEEP_FILES = 64
+
+
+def _write(text: str) -> str:
+    """Write ``text`` under its content hash (once) and return its URL."""
+    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20] + ".json"
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    path = FOLDER / name
+    if not path.is_file():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        old = sorted(FOLDER.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-KEEP_FILES]:
+            stale.unlink(missing_ok=True)
+    return f"{URL}/{name}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _pack_url(key: tuple, band: int, bounds: tuple[dt.date, dt.date],
+              _layers: tuple[ShownLayer, ...]) -> str:
+    """The pack of these layers at ``band``, built and written once per key."""
+    pack = timeline_data.timeline_pack(list(_layers), zoom=band, bounds=bounds)
+    return _write(timeline_data.pack_json(pack))
+
+
+def _full(shown: Sequence[ShownLayer],
+          sources: Mapping[str, gpd.GeoDataFrame]) -> list[ShownLayer]:
+    """Each shown layer with every date's rows (its loaded frame), as-of cut if unknown."""
+    return [(spec, sources.get(spec.id, frame)) for spec, frame in shown
+            if spec.kind not in timeline_data.OWN_SCRIPT_KINDS]
+
+
+def _server_seq(day: dt.date) -> int:
+    """The sequence number of the server's date: new only when the server moved it."""
+    if st.session_state.get(SEQ_DAY) != day:
+        st.session_state[SEQ] = int(st.session_state.get(SEQ, 0)) + 1
+        st.session_state[SEQ_DAY] = st.session_state[SEQ_SHOWN] = day
+    return int(st.session_state[SEQ])
+
+
+def frame_script(shown: Sequence[ShownLayer], *, day: dt.date,
+                 bounds: tuple[dt.date, dt.date], zoom: float | None,
+                 sources: Mapping[str, gpd.GeoDataFrame]) -> str:
+    """The small per-rerun script: the pack's address, the server's day and sequence."""
+    full = _full(shown, sources)
+    band = lod.zoom_band(zoom)
+    key = (_data.fingerprint(), tuple((s.id, id(f), len(f)) for s, f in full))
+    url = _pack_url(key, band, bounds, tuple(full))
+    own = [(s, f) for s, f in shown if s.kind in timeline_data.OWN_SCRIPT_KINDS]
+    seq = _server_seq(day)
+    return timeline_data.frame_script(
+        url, day=st.session_state.get(SEQ_SHOWN, day), seq=seq, bounds=bounds,
+        own_script=feature_group_script(own, zoom=zoom, sources=sources, with_legend=False))
+
+
+def adopt_frame_day(reported: str | None, day_key: str,
+                    bounds: tuple[dt.date, dt.date]) -> dt.date | None:
+    """Take the date the frame settled on, once per report, before the widgets are drawn.
+
+    Parameters
+    ----------
+    reported
+        ``"YYYY-MM-DD#token"`` from :func:`dashboard._map.parse_value`, or None.
+    day_key
+        Session key of the sidebar's date.
+    bounds
+        The date range; a day outside is moved inside.
+    """
+    if not reported or reported == st.session_state.get(SEEN):
+        return None
+    st.session_state[SEEN] = reported
+    try:
+        day = dt.date.fromisoformat(reported.split("#", 1)[0])
+    except ValueError:
+        return None
+    day = min(max(day, bounds[0]), bounds[1])
+    st.session_state[day_key] = day
+    # The frame shows this day already: not a move of the server's, so no new sequence.
+    st.session_state[SEQ_DAY] = day
+    return day
