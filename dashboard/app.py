@@ -52,7 +52,7 @@ def _history_navigation() -> bool:
     return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
-def _read_url_once(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> _url.UrlState:
+def _read_url(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> _url.UrlState:
     """The URL sets the view when a session starts and on back/forward; else the widgets rule."""
     back = URL_READ in st.session_state and _history_navigation()
     if URL_READ in st.session_state and not back:
@@ -101,7 +101,7 @@ def main() -> None:
         st.stop()
     catalog = loaded.catalog
     bounds = _data.day_bounds(loaded)
-    url_state = _read_url_once(loaded, bounds)
+    url_state = _read_url(loaded, bounds)
     _sidebar.apply_pending_day()
     on_map = _map.read_state()
     _timeline.adopt_frame_day(on_map.day_report, _sidebar.DAY, bounds)  # the map's date

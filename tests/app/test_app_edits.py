@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,16 +32,32 @@ def own_store(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(params=["sqlite", "postgis"])
-def page_store(request, tmp_path, monkeypatch) -> str:
+def page_store(request, tmp_path, monkeypatch) -> Iterator[str]:
     """The page's store on each backend: the embedded file, or ``BRIEFING_STORE`` on PostGIS."""
     from conftest import store_url_for
 
     monkeypatch.setenv("BRIEFING_WORKSPACE", str(tmp_path))
     if request.param == "sqlite":
-        return f"sqlite:///{default_path()}"
+        yield f"sqlite:///{default_path()}"
+        return
     url = store_url_for("postgis", tmp_path, request)
     monkeypatch.setenv("BRIEFING_STORE", url)
-    return url
+    yield url
+    # The page keeps its store open in Streamlit's resource cache (this process): close
+    # its connections now, not whenever the garbage collector finds them in a later test.
+    import gc
+    import warnings
+
+    from dashboard import workspace
+    from dashboard._data import file_fingerprint
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        opened = workspace._open(file_fingerprint(), url)
+        if opened is not None:
+            opened.close()
+        workspace._open.clear()
+        gc.collect()
 
 
 def _run(at: AppTest | None = None, **state) -> AppTest:
