@@ -130,13 +130,17 @@ def _base(fingerprint: tuple, basemap: str, home: tuple | None,
     return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True))
 
 
-def _zoom() -> float | None:
-    """The zoom the analyst is looking at (for the level of detail), if known."""
+def _zoom() -> float:
+    """The zoom the analyst is looking at, for the level of detail.
+
+    Before the frame has reported its view, the zoom it opens at: a first page built
+    for another zoom band would be built again as soon as the frame reports.
+    """
     view = st.session_state.get(VIEW) or st.session_state.get(HOME)
     try:
         return float(view[2])  # type: ignore[index]
     except (TypeError, ValueError, IndexError):
-        return None
+        return float(webmap.START_ZOOM)
 
 
 def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer], *,

@@ -47,6 +47,8 @@ BASEMAPS: dict[str, str] = {
     "osm": "OpenStreetMap (online)",
     "imagery": "Satellite imagery, Esri (online)",
 }
+#: The zoom a new map opens at when no view is given (the whole country on screen).
+START_ZOOM = 7
 DEFAULT_BASEMAP = "offline"
 
 #: Online tile sources, used only when an analyst picks them.
@@ -163,7 +165,8 @@ def base_map(catalog: Catalog, *, basemap: str = DEFAULT_BASEMAP,
         raise ValueError(f"unknown basemap {basemap!r}; choose one of: {', '.join(BASEMAPS)}")
     minx, miny, maxx, maxy = catalog.region
     m = folium.Map(location=center or ((miny + maxy) / 2, (minx + maxx) / 2),
-                   zoom_start=zoom if zoom is not None else 7, tiles=None, control_scale=True,
+                   zoom_start=START_ZOOM if zoom is None else zoom, tiles=None,
+                   control_scale=True,
                    min_zoom=4, max_zoom=17, zoom_snap=0.5, zoom_delta=0.5, prefer_canvas=False)
     # Folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap, icons); one
     # blocked script and the map never appears. Leaflet is all this map needs.
