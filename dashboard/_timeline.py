@@ -49,10 +49,25 @@ def _write(text: str) -> str:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-        old = sorted(FOLDER.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-KEEP_FILES]:
-            stale.unlink(missing_ok=True)
+        _prune()
     return f"{URL}/{name}"
+
+
+def _prune() -> None:
+    """Remove all but the newest :data:`KEEP_FILES` packs.
+
+    The team deployment's app processes share the folder: a file listed here may be
+    gone a moment later (another process pruned it), which is no error.
+    """
+    dated = []
+    for pack in FOLDER.glob("*.json"):
+        try:
+            dated.append((pack.stat().st_mtime, pack))
+        except FileNotFoundError:
+            continue
+    dated.sort()
+    for _, stale in dated[:-KEEP_FILES]:
+        stale.unlink(missing_ok=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
