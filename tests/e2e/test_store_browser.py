@@ -21,6 +21,13 @@ EVENT = json.loads((REPO / "geodata" / "events.geojson").read_text(encoding="utf
                    )["features"][4]["properties"]
 NEW_FROM, NEW_TO = "2024-12-02", "2024-12-03"
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+#: An analyst's own layer: two sites, dated and sourced.
+SITES = json.dumps({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": {"type": "Point", "coordinates": xy},
+     "properties": {"id": fid, "name": fid.title(), "valid_from": "2024-11-26",
+                    "source": "Reuters, 5 Dec 2024", "confidence": "medium"}}
+    for fid, xy in (("tartus", [35.8867, 34.9117]), ("khmeimim", [35.9486, 35.4011]))]}
+).encode()
 #: The first days of the map timeline's features whose tooltip is named for the event.
 EVENT_STARTS = """(_body, name) => window.BMTimeline.state.pack.layers
     .filter((layer) => layer.kind === 'events')
@@ -29,11 +36,17 @@ EVENT_STARTS = """(_body, name) => window.BMTimeline.state.pack.layers
     .map((f) => f.from)"""
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgis"])
+def app_url(request, tmp_path_factory):
+    """The page on the embedded store it creates itself, or on PostGIS (``BRIEFING_STORE``)."""
     require_chromium()
     workspace = tmp_path_factory.mktemp("store-workspace")
-    with app_server(workspace, {"BRIEFING_WORKSPACE": str(workspace)}, timeout=90) as url:
+    env = {"BRIEFING_WORKSPACE": str(workspace)}
+    if request.param == "postgis":
+        from conftest import store_url_for
+
+        env["BRIEFING_STORE"] = store_url_for("postgis", workspace, request)
+    with app_server(workspace, env, timeout=90) as url:
         yield url
 
 
@@ -79,9 +92,25 @@ def _fill(page, label: str, value: str) -> None:
     field.press("Tab")  # Enter would submit the form with the fields typed so far
 
 
-def test_an_edited_events_date_survives_a_reload_with_its_history(app_url):
+def _your_layers(page) -> str:
+    """The sidebar's "Your layers" section, opened; its text."""
+    wait_for_app_run(page)
+    section = page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
+        has_text="Your layers").first
+    if not section.locator("input[type=file]").count():
+        section.get_by_text("Your layers").click()
+    section.locator("input[type=file]").first.wait_for(state="attached")
+    return section
+
+
+def test_an_upload_and_an_edit_survive_a_reload_with_the_history(app_url):
     with offline_page(viewport=(1400, 1000)) as (page, log):
         page.set_default_timeout(60_000)
+        page.goto(f"{app_url}/?date={EVENT['valid_from']}")
+        _your_layers(page).locator("input[type=file]").first.set_input_files(
+            [{"name": "sites.geojson", "mimeType": "application/geo+json", "buffer": SITES}])
+        # Listed in "Your layers" (the section may close again as the page reruns).
+        page.get_by_text("sites.geojson · 2 features · saved").wait_for(state="attached")
         _open_event(page, app_url, EVENT["valid_from"])
         page.get_by_text(f"History of {EVENT['id']} (1 versions").wait_for()
         _fill(page, "Valid from (YYYY-MM-DD)", NEW_FROM)
@@ -96,6 +125,8 @@ def test_an_edited_events_date_survives_a_reload_with_its_history(app_url):
         page.reload()
         _open_event(page, app_url, NEW_FROM)
         page.get_by_text(f"History of {EVENT['id']} (2 versions").wait_for(timeout=60_000)
+        # The upload came back from the store too, without being picked again.
+        page.get_by_text("sites.geojson · 2 features · saved").wait_for(state="attached")
         page.get_by_role("tab", name="Events").click()
         # The events table draws on a canvas; the map's timeline holds the event from its
         # new day (days since 1970), as the store now has it.
