@@ -144,3 +144,16 @@ def test_an_upload_and_an_edit_survive_a_reload_with_the_history(app_url):
         assert starts == expected, starts
         assert log.blocked == [], log.blocked
         assert log.dialogs == [], "text from an edit ran as script"
+
+
+def test_drawn_marks_come_back_after_a_reload(app_url):
+    """The third of the analyst's things: marks drawn on the map (on each backend)."""
+    from test_draw_browser import CALLOUT, _callouts, _draw_and_save, _frame
+
+    with offline_page() as (page, log):
+        page.goto(f"{app_url}/?date=2024-12-08")
+        _draw_and_save(page)
+        assert _callouts(_frame(page)) == [CALLOUT]
+        page.reload()
+        assert _callouts(_frame(page)) == [CALLOUT]
+        assert log.blocked == [] and log.page_errors == [] and log.dialogs == []

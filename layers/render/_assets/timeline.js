@@ -93,10 +93,11 @@
                 },
                 onEachFeature: h.bind
             };
+            // Leaflet layers are made when a feature is first shown (make()), so a new
+            // page builds only the opening date's features before it draws.
             layer.features.forEach(function (f) {
-                var leaf = L.geoJSON({type: "Feature", geometry: f.geometry,
-                                      properties: f.properties}, opts);
-                S.entries.push({from: f.from, to: f.to, layer: leaf, group: group, on: false});
+                S.entries.push({from: f.from, to: f.to, layer: null, group: group, on: false,
+                                feature: f, opts: opts});
             });
             var labelOpts = {interactive: false, onEachFeature: h.label,
                 pointToLayer: function (f, ll) {
@@ -104,10 +105,8 @@
                         interactive: false, className: "bm-label-anchor", pane: pane});
                 }};
             layer.labels.forEach(function (f) {
-                var leaf = L.geoJSON({type: "Feature", geometry: f.geometry,
-                                      properties: f.properties}, labelOpts);
-                S.entries.push({from: f.from, to: f.to, layer: leaf, group: group, on: false,
-                                label: true});
+                S.entries.push({from: f.from, to: f.to, layer: null, group: group, on: false,
+                                label: true, feature: f, opts: labelOpts});
             });
             group.addTo(map);
             S.groups.push(group);
@@ -128,6 +127,14 @@
         if (S.strip) { S.strip.ticks(pack); }
     }
 
+    function make(e) {
+        if (e.layer === null) {
+            e.layer = L.geoJSON({type: "Feature", geometry: e.feature.geometry,
+                                 properties: e.feature.properties}, e.opts);
+        }
+        return e.layer;
+    }
+
     function draw() {
         S.frame = null;
         var n = S.day;
@@ -136,7 +143,7 @@
             for (var i = 0; i < S.entries.length; i++) {
                 var e = S.entries[i], want = valid(e, n);
                 if (want !== e.on) {
-                    if (want) { e.group.addLayer(e.layer); } else { e.group.removeLayer(e.layer); }
+                    if (want) { e.group.addLayer(make(e)); } else { e.group.removeLayer(e.layer); }
                     e.on = want;
                 }
             }
