@@ -149,3 +149,14 @@ def wait_for_app_run(page, timeout_ms: int = 60_000) -> None:
     """
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                            timeout=timeout_ms, state="attached")
+
+
+def wait_until(page, predicate, what: str, timeout: float = 30.0) -> None:
+    """Poll ``predicate`` while Playwright processes the page's events; fail naming ``what``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        page.wait_for_timeout(150)

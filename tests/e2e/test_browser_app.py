@@ -16,7 +16,7 @@ from pathlib import Path
 
 import _hostile
 import pytest
-from browser import app_server, offline_page, require_chromium
+from browser import app_server, offline_page, require_chromium, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -60,13 +60,6 @@ def _layers(frame) -> dict[str, list[str]]:
     return frame.evaluate(LAYER_TEXT_JS)
 
 
-def _wait_for(page, predicate, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        page.wait_for_timeout(200)
-
 
 def test_default_view_draws_the_layers_offline(app_url):
     with offline_page() as (page, log):
@@ -99,17 +92,17 @@ def test_slider_and_toggle_change_the_map_in_place(app_url):
         page.goto(app_url)
         frame = _map_frame(page)
         page.wait_for_timeout(1000)
-        _wait_for(page, lambda: "view=" in page.url, "the map position in the URL")
+        wait_until(page, lambda: "view=" in page.url, "the map position in the URL")
         frame.evaluate("window.__sameFrame = 42")
         # The analyst zooms in on the coast; a date change must not undo it.
         frame.evaluate("map_div.setView([35.15, 35.95], 9, {animate: false})")
-        _wait_for(page, lambda: "view=35.15" in page.url, "the URL to follow the zoom")
+        wait_until(page, lambda: "view=35.15" in page.url, "the URL to follow the zoom")
         before = _layers(frame)
         # Move the map's timeline one day with the keyboard, as an analyst would.
         frame.locator(".bm-tl-range").focus()
         page.keyboard.press("ArrowRight")
-        _wait_for(page, lambda: "date=2024-12-09" in page.url, "the URL to say 9 Dec")
-        _wait_for(page, lambda: _layers(frame) != before, "the layers of 9 Dec")
+        wait_until(page, lambda: "date=2024-12-09" in page.url, "the URL to say 9 Dec")
+        wait_until(page, lambda: _layers(frame) != before, "the layers of 9 Dec")
         after = _layers(frame)
         assert frame.evaluate("window.__sameFrame") == 42, "the map frame was rebuilt"
         assert frame.evaluate("map_div.getZoom()") == 9, "the zoom was lost"
@@ -118,7 +111,7 @@ def test_slider_and_toggle_change_the_map_in_place(app_url):
         assert not any("Drawing down" in t for t in before["installations"] if "Kobani" in t)
         # Switching a layer off removes it, in the same frame.
         page.locator("label").filter(has_text="Russian installations").first.click()
-        _wait_for(page, lambda: "installations" not in _layers(frame), "installations to go")
+        wait_until(page, lambda: "installations" not in _layers(frame), "installations to go")
         assert frame.locator("path.bm-layer-installations").count() == 0
         assert frame.locator("path.bm-layer-control_zones").count() >= 5
         assert frame.evaluate("window.__sameFrame") == 42
@@ -134,11 +127,11 @@ def test_play_steps_through_the_dates_and_pauses(app_url):
         frame.select_option(".bm-tl-speed", "2")
         frame.click(".bm-tl-play")
         strip_day = "document.querySelector('.bm-tl').getAttribute('data-day')"
-        _wait_for(page, lambda: frame.evaluate(strip_day) >= "2024-12-04",
+        wait_until(page, lambda: frame.evaluate(strip_day) >= "2024-12-04",
                   "three steps of the animation", timeout=20)
         frame.click(".bm-tl-play")  # pause
         stopped_at = frame.evaluate(strip_day)
-        _wait_for(page, lambda: f"date={stopped_at}" in page.url, "the URL to hear the pause")
+        wait_until(page, lambda: f"date={stopped_at}" in page.url, "the URL to hear the pause")
         page.wait_for_timeout(3000)
         assert frame.evaluate(strip_day) == stopped_at, "the animation kept going after Pause"
         assert f"date={stopped_at}" in page.url

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Iterator
 
 import pytest
-from browser import app_server, offline_page, require_chromium
+from browser import app_server, offline_page, require_chromium, wait_until
 
 from layers.core.view import MapView, view_layers
 from layers.ingest.catalog_layers import load_catalog_layers
@@ -46,13 +45,6 @@ def loaded():
     return load_catalog_layers()
 
 
-def _wait_for(page, predicate, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        page.wait_for_timeout(150)
-
 
 def _open(page, url: str):
     page.goto(url)
@@ -71,12 +63,12 @@ def _expected(loaded, day: dt.date) -> dict[str, int]:
 def _agree(page, frame, loaded, day: dt.date) -> None:
     """Map, strip, header, Events panel and URL all on ``day``; the map draws that day."""
     words = f"{day:%a %d %b %Y}"
-    _wait_for(page, lambda: f"date={day.isoformat()}" in page.url, f"the URL to say {day}")
-    _wait_for(page, lambda: words in page.locator("h4").first.inner_text(),
+    wait_until(page, lambda: f"date={day.isoformat()}" in page.url, f"the URL to say {day}")
+    wait_until(page, lambda: words in page.locator("h4").first.inner_text(),
               f"the header to say {words}")
     # A date the server moved (back, forward, the date box) reaches the map a moment
     # after the header, in the same run.
-    _wait_for(page, lambda: frame.evaluate(DRAWN_JS)["day"] == day.isoformat(),
+    wait_until(page, lambda: frame.evaluate(DRAWN_JS)["day"] == day.isoformat(),
               f"the map to draw {day}")
     drawn = frame.evaluate(DRAWN_JS)
     assert drawn["day"] == day.isoformat() and drawn["label"] == words
@@ -109,7 +101,7 @@ def test_after_play_is_paused_map_header_and_panels_agree(app_url, loaded):
         frame = _open(page, f"{app_url}/?date=2024-12-01")
         frame.select_option(".bm-tl-speed", "5")
         frame.click(".bm-tl-play")
-        _wait_for(page, lambda: frame.evaluate(STRIP_DAY) >= "2024-12-04", "play to move")
+        wait_until(page, lambda: frame.evaluate(STRIP_DAY) >= "2024-12-04", "play to move")
         frame.click(".bm-tl-play")
         stopped = dt.date.fromisoformat(frame.evaluate(STRIP_DAY))
         assert stopped > dt.date(2024, 12, 3)
