@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser import app_server, offline_page, require_chromium, wait_for_app_run
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -51,18 +52,29 @@ def app_url(request, tmp_path_factory):
 
 
 def _choose(page, key: str, option: str, label: str | None = None) -> None:
-    """Pick ``option`` in the selectbox keyed ``key`` (typed, then Enter); it shows ``label``."""
+    """Pick ``option`` in the selectbox keyed ``key``: typed to filter the list, then the
+    listed option that reads ``label`` is clicked (Enter alone picks nothing when a run
+    replaces the list between the key strokes)."""
     box = page.locator(f".st-key-{key} [data-testid='stSelectbox']").first
-    for _ in range(5):  # a run that starts as we type replaces the box: type again
+    wanted = label or option
+    listed: list[str] = []
+    for _ in range(5):  # a run that starts as we type replaces the box: try again
         wait_for_app_run(page)
         box.click()
+        page.keyboard.press("ControlOrMeta+a")
         page.keyboard.type(option)
-        page.keyboard.press("Enter")
-        page.wait_for_timeout(500)
+        choice = page.get_by_role("option").filter(has_text=wanted).first
+        try:
+            choice.click(timeout=5_000)
+        except PlaywrightTimeout:  # the list was replaced: note what it offered
+            listed = page.get_by_role("option").all_inner_texts()
+            page.keyboard.press("Escape")
+            continue
         wait_for_app_run(page)
-        if (label or option) in _shown(box):
+        if wanted in _shown(box):
             return
-    raise AssertionError(f"{option!r} could not be chosen in {key}: {_shown(box)!r}")
+    raise AssertionError(f"{option!r} could not be chosen in {key}: {_shown(box)!r}; "
+                         f"the list offered {listed!r}")
 
 
 def _shown(box) -> str:
