@@ -252,6 +252,12 @@ class Session:
         return None
 
     def _read_delta(self, delta, result: RunResult) -> None:
+        if delta.WhichOneof("type") == "add_block":  # a section that reruns when opened
+            block = delta.add_block
+            if block.WhichOneof("type") == "expandable" and block.expandable.id:
+                self.widgets[block.expandable.id] = Widget(
+                    block.expandable.id, "expander", block.expandable.label)
+            return
         if delta.WhichOneof("type") != "new_element":
             return
         el = delta.new_element
@@ -302,6 +308,18 @@ class Session:
     async def toggle(self, layer_id: str, on: bool) -> RunResult:
         """Switch a layer's toggle (keyed ``layer:ID``)."""
         self._state(self.widget(f"layer:{layer_id}").wid).bool_value = on
+        return await self.rerun()
+
+    async def open_section(self, key: str) -> RunResult | None:
+        """Open the section keyed ``key`` (its content is drawn from the run this asks for).
+
+        None when it is open already (nothing to ask).
+        """
+        wid = self.widget(key).wid
+        current = self.states.get(wid)
+        if current is not None and current.bool_value:
+            return None
+        self._state(wid).bool_value = True
         return await self.rerun()
 
     async def set_text(self, key: str, text: str) -> None:

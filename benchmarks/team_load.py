@@ -180,6 +180,7 @@ async def fill_edit(session: Session, fields: dict[str, str], mark: str) -> str:
     The page's own message for this save: the "Saved ..." naming ``mark``, else
     the first "Refused ..." (an earlier save's message stays on the page too).
     """
+    await session.open_section("te_open")  # the form is drawn only while it is open
     for key, value in fields.items():
         await session.set_text(key, value)
     result = await session.click("te_save")

@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import geopandas as gpd
 import streamlit as st
 
-from layers.core.catalog import geodata_dir, load_catalog
+from dashboard._memo import IdentityMemo
+from layers.core.catalog import LayerSpec, geodata_dir, load_catalog
 from layers.core.loaded import LoadedLayers
+from layers.core.sources import with_source_numbers
 from layers.core.timeline import change_dates, parse_date
+from layers.core.view import MapView, view_layers
 from layers.ingest.catalog_layers import load_catalog_layers
 from layers.render import assets
 
@@ -138,3 +142,21 @@ def ensure_static_assets(static: str = str(STATIC)) -> str | None:
         return (f"The map's scripts could not be copied to {folder} ({exc}). Run "
                 "`python -m layers assets` once, then reload.")
     return None
+
+
+#: The numbered as-of layers of a view, shared by every session of the process (the
+#: page script's own globals are new on every run, so the memo lives here).
+_SHOWN = IdentityMemo(256)
+
+
+def shown_layers(loaded: LoadedLayers, view: MapView) -> list[tuple[LayerSpec, gpd.GeoDataFrame]]:
+    """The view's layers as of its date, with their source numbers (once per view).
+
+    The as-of cuts are the same frames for the same layer and date
+    (:func:`layers.core.view.layer_as_of`), so a step back to a date, or another
+    session on it, costs a look-up instead of numbering every source again.
+    """
+    cut = view_layers(loaded, view)
+    key = tuple((spec.id, repr(spec)) for spec, _ in cut)
+    return list(_SHOWN.get([frame for _, frame in cut], key,
+                           lambda: with_source_numbers(cut)[0]))

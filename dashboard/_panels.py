@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import _map
+from dashboard._memo import IdentityMemo
 from dashboard._sidebar import md_text
 from layers.core.catalog import LayerSpec, label_for
 from layers.core.loaded import LoadedLayers
@@ -53,10 +54,23 @@ def _text(frame: gpd.GeoDataFrame, column: str) -> pd.Series:
     return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
 
 
+#: Events tables per (events frames, day): every session of the process shares them.
+_EVENTS = IdentityMemo(256)
+
+
 def events_table(loaded: LoadedLayers, day: dt.date) -> pd.DataFrame:
-    """Events from two weeks before the date (newest first), then the week after it."""
+    """Events from two weeks before the date (newest first), then the week after it.
+
+    Treat it as read-only: it is shared by the sessions that show the same day.
+    """
     frames = [(spec, loaded.frames[spec.id]) for spec in loaded.specs()
               if spec.kind == "events"]
+    return _EVENTS.get([f for _, f in frames], (day, tuple(repr(s) for s, _ in frames)),
+                       lambda: _events_table(frames, day))
+
+
+def _events_table(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], day: dt.date
+                  ) -> pd.DataFrame:
     rows: dict[str, list] = {c: [] for c in ("Day", "When", "Date as reported", "Event",
                                               "Category", "Confidence", "Source")}
     for spec, frame in frames:

@@ -1,9 +1,11 @@
 """The map's timeline on the page: the pack as a static file, the frame's settled date.
 
 The frame plays the timeline by itself (``layers/render/_assets/timeline.js``): it
-fetches every feature of the shown layers once, from a file written here under
-``dashboard/static/timeline/`` with a content-hash name (Streamlit serves it at
-``/app/static/timeline/``), so the websocket never carries it. Per rerun the frame
+fetches every feature of the shown layers once, from files written here under
+``dashboard/static/timeline/`` with content-hash names (Streamlit serves them at
+``/app/static/timeline/``), so the websocket never carries them: one file per
+layer and zoom band (kept while the layer is unchanged, so an edit costs one
+small file) and one for the strip's ticks and the legend. Per rerun the frame
 gets a few hundred bytes: the file's address, the server's date and a sequence
 number that changes only when the server itself moved the date (the date box, a
 jump button, the URL), so a rerun never pulls the map back to a stale date.
@@ -15,9 +17,13 @@ and the page (header, panels, URL) follows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
@@ -36,8 +42,10 @@ URL = f"{assets.STATIC_URL}/timeline"
 SEQ, SEQ_DAY, SEEN = "_timeline_seq", "_timeline_seq_day", "_timeline_seen"
 #: Session key: the day the sequence number was last moved for (what the script carries).
 SEQ_SHOWN = "_timeline_seq_shown"
-#: Pack files kept on disk (older ones are removed when a new one is written).
-KEEP_FILES = 64
+#: Pack files kept on disk (the least recently used go when a new one is written).
+KEEP_FILES = 256
+#: A file in use is touched at most this often, so pruning (by age) never takes it.
+TOUCH_SECONDS = 60.0
 
 
 def _write(text: str) -> str:
@@ -50,7 +58,26 @@ def _write(text: str) -> str:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
         _prune()
+    else:
+        os.utime(path)
     return f"{URL}/{name}"
+
+
+def _still_there(url: str) -> bool:
+    """True if the file of ``url`` is on disk; touched when it has not been for a while.
+
+    The app processes of the team deployment share the folder and prune it by age,
+    so a part one process keeps using for hours is touched now and then.
+    """
+    path = FOLDER / url.rsplit("/", 1)[-1]
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return False
+    if age > TOUCH_SECONDS:
+        with contextlib.suppress(OSError):
+            os.utime(path)
+    return True
 
 
 def _prune() -> None:
@@ -70,12 +97,51 @@ def _prune() -> None:
         stale.unlink(missing_ok=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _pack_url(key: tuple, band: int, bounds: tuple[dt.date, dt.date],
-              _layers: tuple[ShownLayer, ...]) -> str:
-    """The pack of these layers at ``band``, built and written once per key."""
-    pack = timeline_data.timeline_pack(list(_layers), zoom=band, bounds=bounds)
-    return _write(timeline_data.pack_json(pack))
+#: Parts written, per layer and band: (frame, URL). The frame itself is held so
+#: that its ``id`` cannot be taken by another frame while the entry lives.
+_PARTS: OrderedDict[tuple, tuple[gpd.GeoDataFrame, str]] = OrderedDict()
+_METAS: OrderedDict[tuple, str] = OrderedDict()
+_LOCK = threading.Lock()
+#: Entries kept: every layer of a few bands and layer sets, and the versions around an edit.
+KEEP_PARTS = 96
+
+
+def _remember(table: OrderedDict, key: tuple, value: object) -> None:
+    with _LOCK:
+        table[key] = value
+        table.move_to_end(key)
+        while len(table) > KEEP_PARTS:
+            table.popitem(last=False)
+
+
+def _part_url(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> str:
+    """The file of one layer's part at ``band``: built once per loaded frame.
+
+    After an edit only the edited layer's frame is new (the store hands the others
+    back as the same objects), so only its part is built and fetched again.
+    """
+    key = (spec.id, repr(spec), id(frame), len(frame), band)
+    with _LOCK:
+        hit = _PARTS.get(key)
+    if hit is not None and hit[0] is frame and _still_there(hit[1]):
+        return hit[1]
+    url = _write(timeline_data.pack_json(timeline_data.layer_part(spec, frame, band)))
+    _remember(_PARTS, key, (frame, url))
+    return url
+
+
+def _meta_url(layers: Sequence[ShownLayer], parts: tuple[str, ...], band: int,
+              bounds: tuple[dt.date, dt.date]) -> str:
+    """The file of the pack's ticks, legend and bounds for these parts."""
+    key = (parts, band, bounds, tuple(repr(s) for s, _ in layers))
+    with _LOCK:
+        hit = _METAS.get(key)
+    if hit is not None and _still_there(hit):
+        return hit
+    url = _write(timeline_data.pack_json(
+        timeline_data.pack_meta(layers, band=band, bounds=bounds)))
+    _remember(_METAS, key, url)
+    return url
 
 
 def _full(shown: Sequence[ShownLayer],
@@ -99,12 +165,12 @@ def frame_script(shown: Sequence[ShownLayer], *, day: dt.date,
     """The small per-rerun script: the pack's address, the server's day and sequence."""
     full = _full(shown, sources)
     band = lod.zoom_band(zoom)
-    key = (_data.fingerprint(), tuple((s.id, id(f), len(f)) for s, f in full))
-    url = _pack_url(key, band, bounds, tuple(full))
+    parts = tuple(_part_url(spec, frame, band) for spec, frame in full)
+    meta = _meta_url(full, parts, band, bounds)
     own = [(s, f) for s, f in shown if s.kind in timeline_data.OWN_SCRIPT_KINDS]
     seq = _server_seq(day)
     return timeline_data.frame_script(
-        url, day=st.session_state.get(SEQ_SHOWN, day), seq=seq, bounds=bounds,
+        meta, parts, day=st.session_state.get(SEQ_SHOWN, day), seq=seq, bounds=bounds,
         own_script=feature_group_script(own, zoom=zoom, sources=sources, with_legend=False))
 
 

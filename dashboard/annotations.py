@@ -23,7 +23,7 @@ from layers.core.view import Overlay
 from layers.errors import LayersError
 from layers.export.annotations_file import annotations_geojson, write_annotations
 from layers.ingest.annotations import annotation_overlay, empty_annotations, read_annotations
-from layers.store.workspace import item_content, list_items, save_item
+from layers.store.workspace import item_content, save_item
 
 FRAME = "annotations:frame"
 #: The name of the user's annotations item in the workspace store.
@@ -40,14 +40,14 @@ def workspace_file() -> Path:
 
 def store_marks() -> bytes | None:
     """The current user's saved annotations (GeoJSON bytes) from the store, if any."""
-    from dashboard.workspace import current_user, get_store
+    from dashboard.workspace import current_user, get_store, items_of
 
     store = get_store()
     if store is None:
         return None
     user = current_user()
     try:
-        items = [i for i in list_items(store, user, "annotation")
+        items = [i for i in items_of(store, user, "annotation")
                  if i.owner == user and i.name == ITEM_NAME]
         return item_content(store, items[0].item_id, user) if items else None
     except LayersError as exc:
@@ -56,7 +56,7 @@ def store_marks() -> bytes | None:
 
 
 def _save_to_store(frame: gpd.GeoDataFrame) -> None:
-    from dashboard.workspace import current_user, get_store
+    from dashboard.workspace import current_user, forget_items, get_store
 
     store = get_store()
     if store is None:
@@ -65,6 +65,7 @@ def _save_to_store(frame: gpd.GeoDataFrame) -> None:
         save_item(store, kind="annotation", name=ITEM_NAME, owner=current_user(),
                   payload={"format": "geojson", "marks": len(frame)},
                   content=annotations_geojson(frame).encode("utf-8"))
+        forget_items()
     except LayersError as exc:
         st.error(f"The annotations could not be saved to the workspace store: {md_text(exc)}")
 

@@ -29,8 +29,7 @@ from dashboard.edits import render_edits  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
 from layers.core.loaded import LoadedLayers  # noqa: E402
-from layers.core.sources import with_source_numbers  # noqa: E402
-from layers.core.view import MapView, view_layers  # noqa: E402
+from layers.core.view import MapView  # noqa: E402
 from layers.errors import LayersError  # noqa: E402
 from layers.render import webmap  # noqa: E402
 
@@ -147,7 +146,7 @@ def main() -> None:
         view = replace(view, overlays=view.overlays + tuple(extra),
                        layer_ids=view.layer_ids + tuple(o.spec.id for o in extra))
     # Source numbers on every feature: popups, tables and the Sources panel share them.
-    shown, _ = with_source_numbers(view_layers(loaded, view))
+    shown = _data.shown_layers(loaded, view)
     with t_map:  # before the map: a row picked in the table flies the map there
         if t_map.open:
             _panels.render_on_map(shown)

@@ -21,7 +21,7 @@ from dashboard._sidebar import md_text
 from layers.core.view import Overlay
 from layers.errors import LayersError
 from layers.ingest.upload import UploadLimits, load_upload
-from layers.store.workspace import Item, delete_item, item_content, list_items, save_item
+from layers.store.workspace import Item, delete_item, item_content, save_item
 
 KIND = "upload"
 SHARED = "uploads:shared"  # the checkbox: share new uploads with the team
@@ -63,6 +63,7 @@ def remember(name: str, data: bytes, overlay: Overlay, *, repair: bool,
         item = save_item(store, kind=KIND, name=overlay.spec.id, owner=workspace.current_user(),
                          payload=payload, shared=bool(st.session_state.get(SHARED)),
                          content=data)
+        workspace.forget_items()
     except LayersError as exc:
         st.session_state[PROBLEM] = str(exc)
         return None
@@ -80,7 +81,7 @@ def stored_uploads() -> list[Item]:
         return []
     seen = st.session_state.setdefault(SEEN, set())
     try:
-        items = list_items(store, workspace.current_user(), KIND)
+        items = workspace.items_of(store, workspace.current_user(), KIND)
     except LayersError as exc:
         st.session_state[PROBLEM] = str(exc)
         return []
@@ -114,6 +115,7 @@ def forget(saved: Saved | None) -> None:
         return
     try:
         delete_item(store, saved.item_id, saved.owner)
+        workspace.forget_items()
     except LayersError as exc:
         st.session_state[PROBLEM] = str(exc)
 

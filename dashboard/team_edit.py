@@ -23,6 +23,8 @@ KEYS = {name: f"te_{name}" for name in
         ("layer", "fid", "prop", "value", "source", "confidence", "reason", "save")}
 CONFIDENCE = ("high", "medium", "low")
 LAST = "te_last"
+#: The form's section: open, it draws the form; closed, nothing (and keeps what was typed).
+SECTION = "te_open"
 
 
 def guarded_store(identity: Identity):
@@ -54,7 +56,13 @@ def render_team_edit(identity: Identity | None, layer_ids: list[str]) -> None:
     """The form (team mode only); the outcome of the last save stays under it."""
     if not team_mode() or identity is None:
         return
-    with st.expander("Correct a feature (shared store)", expanded=False):
+    # Its widgets are drawn only while it is open: fifty sessions' reruns pay nothing else.
+    section = st.expander("Correct a feature (shared store)", expanded=False,
+                          key=SECTION, on_change="rerun")
+    with section:
+        if not section.open:
+            _keep(*(k for n, k in KEYS.items() if n != "save"))
+            return
         if not identity.can("edit"):
             st.caption(f"{identity.name} is a {identity.role}: saving is refused by the store.")
         with st.form("te_form", clear_on_submit=False, border=False):
@@ -73,6 +81,13 @@ def render_team_edit(identity: Identity | None, layer_ids: list[str]) -> None:
             st.success(text)
         elif kind:
             st.error(text)
+
+
+def _keep(*keys: str) -> None:
+    """Keep the closed form's fields: Streamlit forgets a widget not drawn in a run."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _save(identity: Identity) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import threading
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -25,7 +26,7 @@ from layers.store import Store
 from layers.store.engine import redact, store_url
 from layers.store.live import current_version
 from layers.store.seed import seeded_at, sync_seeds
-from layers.store.workspace import list_items, save_item
+from layers.store.workspace import Item, list_items, save_item
 
 USER = "workspace:user"
 KNOWN_ON = "workspace:known_on"
@@ -205,6 +206,40 @@ def _open_view(payload: dict, layer_ids: list[str]) -> None:
     st.session_state[TITLE] = payload.get("title") or None
 
 
+#: Workspace items listed, per (store, data version, user, kind): a rerun lists nothing
+#: again until something is written (a write anywhere moves the version).
+_ITEMS: dict[tuple, list[Item]] = {}
+_ITEMS_LOCK = threading.Lock()
+
+
+def items_of(store, user: str, kind: str) -> list[Item]:
+    """:func:`layers.store.workspace.list_items`, read once per data version."""
+    try:
+        version = current_version(store_url()) if team_mode() else store.data_version()
+    except Exception:  # the listing itself says what is wrong
+        return list_items(store, user, kind)
+    key = (store.url, version, user, kind)
+    with _ITEMS_LOCK:
+        hit = _ITEMS.get(key)
+    if hit is None:
+        hit = list_items(store, user, kind)
+        with _ITEMS_LOCK:
+            if len(_ITEMS) > 512:
+                _ITEMS.clear()
+            _ITEMS[key] = hit
+    return list(hit)
+
+
+def forget_items() -> None:
+    """After this process wrote an item: the next listing reads the store again.
+
+    In team mode the data version is read at most every 0.4 s, so without this a
+    save could miss itself in the list drawn right after it.
+    """
+    with _ITEMS_LOCK:
+        _ITEMS.clear()
+
+
 def render_saved_views(*, day: dt.date, layer_ids: list[str], all_layers: list[str],
                        view: tuple[float, float, float] | None,
                        bbox: tuple[float, float, float, float] | None, basemap: str,
@@ -229,11 +264,12 @@ def render_saved_views(*, day: dt.date, layer_ids: list[str], all_layers: list[s
             try:
                 save_item(store, kind="view", name=name, owner=user, payload=payload,
                           shared=shared)
+                forget_items()
                 st.success(f"Saved “{md_text(name.strip())}”.")
             except LayersError as exc:
                 st.error(md_text(exc))
     try:
-        items = list_items(store, user, "view")
+        items = items_of(store, user, "view")
     except LayersError as exc:
         st.error(md_text(exc))
         return

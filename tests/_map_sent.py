@@ -21,19 +21,22 @@ _SHOW = re.compile(r"BMTimeline\.show\(map_div, (\{.*?\}), \{bind")
 
 
 def timeline_options(args: str | dict) -> dict[str, Any] | None:
-    """The ``{url, day, seq, lo, hi}`` the frame's timeline is given, or None."""
+    """The ``{meta, parts, day, seq, lo, hi}`` the frame's timeline is given, or None."""
     doc = json.loads(args) if isinstance(args, str) else args
     match = _SHOW.search(doc.get("feature_group") or "")
     return json.loads(match.group(1)) if match else None
 
 
 def pack_of(args: str | dict) -> dict[str, Any] | None:
-    """The timeline pack the frame fetches (read from the static folder)."""
+    """The timeline pack the frame puts together from its files (read from the static folder)."""
     opts = timeline_options(args)
     if opts is None:
         return None
-    path = STATIC / opts["url"].removeprefix("/app/static/")
-    return json.loads(path.read_text(encoding="utf-8"))
+
+    def read(url: str) -> dict[str, Any]:
+        return json.loads((STATIC / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+
+    return {**read(opts["meta"]), "layers": [read(url) for url in opts["parts"]]}
 
 
 def sent_features(args: str | dict) -> list[dict[str, Any]]:

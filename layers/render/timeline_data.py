@@ -115,17 +115,13 @@ def _features(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> list[dict[
 
 def _labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """An installations layer's site names, each with its row's validity."""
-    from layers.render.webmap import site_labels
+    from layers.render.webmap import site_label_rows
 
     if spec.kind != "installations" or frame.empty:
         return []
     starts, ends = validity(spec, frame)
-    out: list[dict[str, Any]] = []
-    for i in range(len(frame)):
-        for feature in site_labels(spec, frame.iloc[[i]])["features"]:
-            out.append({"geometry": feature["geometry"], "properties": feature["properties"],
-                        "from": starts[i], "to": ends[i]})
-    return out
+    return [{"geometry": feature["geometry"], "properties": feature["properties"],
+             "from": starts[i], "to": ends[i]} for i, feature in site_label_rows(spec, frame)]
 
 
 def _event_ticks(layers: Sequence[ShownLayer]) -> list[dict[str, Any]]:
@@ -149,9 +145,36 @@ def _legend(layers: Sequence[ShownLayer]) -> str:
     return f"<details open><summary>Legend</summary>{html}</details>" if html else ""
 
 
+def layer_part(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> dict[str, Any]:
+    """One layer's share of the pack: every feature and site label with its validity.
+
+    A part depends on that layer alone, so the page keeps it (and the file it is
+    written to) while the layer's frame is unchanged: an edit of one feature costs
+    the frame one small file, not the whole timeline again (``dashboard/_timeline.py``).
+    """
+    return {"id": esc.text(spec.id), "kind": spec.kind,
+            "className": f"bm-layer-{esc.css_class(spec.id)}",
+            "features": _features(spec, frame, band), "labels": _labels(spec, frame)}
+
+
+def pack_meta(layers: Sequence[ShownLayer], *, band: int,
+              bounds: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
+    """What the pack says about all its layers together: strip ticks, legend, bounds."""
+    from layers.core.timeline import change_dates
+
+    drawn = [(s, f) for s, f in layers if s.kind not in OWN_SCRIPT_KINDS]
+    changes = [day_number(d) for d in change_dates([f for _, f in drawn])]
+    lo, hi = bounds if bounds else (None, None)
+    return {"band": band, "change_days": changes, "events": _event_ticks(drawn),
+            "legend": _legend(layers), "bounds": [day_number(lo), day_number(hi)]}
+
+
 def timeline_pack(layers: Sequence[ShownLayer], *, zoom: float | None = None,
                   bounds: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
     """The shown layers' features over all dates, for ``timeline.js`` (JSON-able).
+
+    The page sends it as parts (:func:`pack_meta` and one :func:`layer_part` per
+    layer, each a file of its own) that the frame puts together into this.
 
     Parameters
     ----------
@@ -170,21 +193,10 @@ def timeline_pack(layers: Sequence[ShownLayer], *, zoom: float | None = None,
         ``layers`` (id, kind, features, labels), ``change_days``, ``events``
         (ticks), ``legend`` (escaped HTML), ``band`` and ``bounds`` (day numbers).
     """
-    from layers.core.timeline import change_dates
-
     band = _lod.zoom_band(zoom)
-    out_layers: list[dict[str, Any]] = []
     drawn = [(s, f) for s, f in layers if s.kind not in OWN_SCRIPT_KINDS]
-    for spec, frame in drawn:
-        out_layers.append({"id": esc.text(spec.id), "kind": spec.kind,
-                           "className": f"bm-layer-{esc.css_class(spec.id)}",
-                           "features": _features(spec, frame, band),
-                           "labels": _labels(spec, frame)})
-    changes = [day_number(d) for d in change_dates([f for _, f in drawn])]
-    lo, hi = bounds if bounds else (None, None)
-    return {"band": band, "layers": out_layers, "change_days": changes,
-            "events": _event_ticks(drawn), "legend": _legend(layers),
-            "bounds": [day_number(lo), day_number(hi)]}
+    return {**pack_meta(layers, band=band, bounds=bounds),
+            "layers": [layer_part(spec, frame, band) for spec, frame in drawn]}
 
 
 def features_on(pack: Mapping[str, Any], day: dt.date) -> dict[str, int]:
@@ -208,14 +220,17 @@ window.feature_group = window.feature_group || [];
 """  # noqa: E501
 
 
-def frame_script(url: str, *, day: dt.date, seq: int, bounds: tuple[dt.date, dt.date],
-                 own_script: str = "") -> str:
-    """The per-rerun ``feature_group`` script: where the pack is and the server's day.
+def frame_script(meta_url: str, part_urls: Sequence[str], *, day: dt.date, seq: int,
+                 bounds: tuple[dt.date, dt.date], own_script: str = "") -> str:
+    """The per-rerun ``feature_group`` script: where the pack's parts are and the server's day.
 
     Parameters
     ----------
-    url
-        Address of the pack file (written by the page under its static route).
+    meta_url, part_urls
+        Addresses of the pack's files (written by the page under its static route):
+        :func:`pack_meta`, then one :func:`layer_part` per layer in drawing order. The
+        frame fetches each address once and keeps it, so after an edit it fetches the
+        edited layer's part only.
     day, seq
         The server's date and how many times the server changed it itself; the frame
         follows ``day`` only when ``seq`` is new, so a rerun for a date the frame
@@ -229,6 +244,6 @@ def frame_script(url: str, *, day: dt.date, seq: int, bounds: tuple[dt.date, dt.
     """
     from layers.render.webmap_fast import js_json
 
-    opts = js_json({"url": url, "day": day_number(day), "seq": int(seq),
-                    "lo": day_number(bounds[0]), "hi": day_number(bounds[1])})
+    opts = js_json({"meta": meta_url, "parts": list(part_urls), "day": day_number(day),
+                    "seq": int(seq), "lo": day_number(bounds[0]), "hi": day_number(bounds[1])})
     return own_script + _SHOW_JS.format(opts=opts)

@@ -276,23 +276,35 @@ def site_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
     Russia's own naval and air bases are always named (``bm-site-main``); the
     other sites only once zoomed in, where there is room.
     """
-    features: list[dict[str, Any]] = []
+    features = [feature for _, feature in site_label_rows(spec, frame)]
+    for n, feature in enumerate(features):
+        feature["id"] = str(n)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def site_label_rows(spec: LayerSpec, frame: gpd.GeoDataFrame) -> list[tuple[int, dict[str, Any]]]:
+    """:func:`site_labels`' features, each with the position of its row in ``frame``.
+
+    The timeline gives each label its row's validity; one pass over the frame
+    (not one per row) keeps an edited layer's rebuild cheap.
+    """
+    out: list[tuple[int, dict[str, Any]]] = []
     if spec.kind != "installations" or frame.empty or "name" not in frame.columns:
-        return {"type": "FeatureCollection", "features": features}
+        return out
     columns = [c for c in ("name", "part", "operator", "site_type") if c in frame.columns]
     records = frame[columns].to_dict("records")
-    for geom, row in zip(frame.geometry.values, records, strict=True):
+    for i, (geom, row) in enumerate(zip(frame.geometry.values, records, strict=True)):
         if geom is None or geom.geom_type != "Point" or not present(row.get("name")):
             continue
         rule = label_rule(spec.kind, row)
         if rule is None:
             continue
-        features.append({
-            "type": "Feature", "id": str(len(features)),
+        out.append((i, {
+            "type": "Feature", "id": "0",
             "geometry": {"type": "Point", "coordinates": [round(geom.x, 5), round(geom.y, 5)]},
             "properties": {"_label": esc.text(row["name"]), "_dir": "left", "_offset": [-6, 0],
-                           "_cls": f"bm-label {rule.css}"}})
-    return {"type": "FeatureCollection", "features": features}
+                           "_cls": f"bm-label {rule.css}"}}))
+    return out
 
 
 def feature_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 /* The timeline inside the map frame: every feature built once, a date step drawn here.
  *
- * The page sends a tiny script per rerun: BMTimeline.show(map, {url, day, seq, lo, hi}).
- * ``url`` is the timeline pack (layers/render/timeline_data.py), fetched once per
- * address and kept on this frame's window; ``day`` and ``seq`` are the server's date
+ * The page sends a tiny script per rerun: BMTimeline.show(map, {meta, parts, day, seq,
+ * lo, hi}). ``meta`` (strip ticks, legend) and ``parts`` (one per layer, in drawing
+ * order) are the timeline pack's files (layers/render/timeline_data.py), each fetched
+ * once per address and kept on this frame's window, so after an edit only the edited
+ * layer's part comes again; ``day`` and ``seq`` are the server's date
  * and how many times the server itself changed it, so a stale rerun never pulls the
  * map back. Moving the date (strip, keys, play) adds and removes the features valid
  * that day in one animation frame, without the server; when the date settles the
@@ -23,7 +25,7 @@
     var SETTLE_MS = 400;
     var here = document.currentScript && document.currentScript.src;
     var packs = {};
-    var S = {map: null, url: null, seq: null, day: null, lo: null, hi: null, pack: null,
+    var S = {map: null, url: null, urls: [], seq: null, day: null, lo: null, hi: null, pack: null,
              entries: [], groups: [], legend: null, strip: null, token: 0, playing: false,
              speed: 10, settleTimer: null, reported: null, frame: null, helpers: null};
 
@@ -65,8 +67,23 @@
                 if (!r.ok) { throw new Error("timeline pack " + r.status); }
                 return r.json();
             });
+            packs[url].catch(function () { delete packs[url]; });  // the next rerun retries
         }
         return packs[url];
+    }
+
+    function loadPack(opts) {  // the meta file and the layers' parts, put together
+        var urls = [opts.meta].concat(opts.parts);
+        Object.keys(packs).forEach(function (u) {  // keep this pack's files and the last one's
+            if (urls.indexOf(u) < 0 && S.urls.indexOf(u) < 0) { delete packs[u]; }
+        });
+        S.urls = urls;
+        return Promise.all(urls.map(load)).then(function (got) {
+            var pack = {}, meta = got[0];
+            Object.keys(meta).forEach(function (k) { pack[k] = meta[k]; });
+            pack.layers = got.slice(1);
+            return pack;
+        });
     }
 
     function clear() {
@@ -341,10 +358,13 @@
                 S.reported = S.day;
             }
             if (S.day === null) { S.day = clamp(opts.day); }
-            if (opts.url !== S.url) {
-                S.url = opts.url;
-                load(opts.url).then(function (pack) {
-                    if (S.url === opts.url) { build(pack); view(S.day); }
+            var url = [opts.meta].concat(opts.parts).join(" ");
+            if (url !== S.url) {
+                S.url = url;
+                loadPack(opts).then(function (pack) {
+                    if (S.url === url) { build(pack); view(S.day); }
+                }, function () {
+                    if (S.url === url) { S.url = null; }  // the next rerun fetches again
                 });
             } else {
                 view(S.day);
