@@ -15,8 +15,13 @@ script, and the same swapping of feature groups in place.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import branca
@@ -87,6 +92,56 @@ def base_args(m: folium.Map) -> BaseArgs:
     return BaseArgs(script=script, header=header, html=html, map_id=stf.get_full_id(m),
                     css_links=tuple(css), js_links=tuple(js), defaults=defaults,
                     leaflet_hash=leaflet_hash)
+
+
+#: One line of a Folium GeoJson layer's data: ``geo_json_ID_add({...});``.
+_ADD_DATA = re.compile(r"^[ \t]*(geo_json_\w+)_add\((\{.*\})\);[ \t]*$", re.MULTILINE)
+_FETCH_GROUND = """
+fetch({url}, {{credentials: "same-origin"}}).then(function (r) {{
+    if (!r.ok) {{ throw new Error("ground " + r.status); }}
+    return r.json();
+}}).then(function (data) {{
+{adds}
+}}).catch(function (e) {{ console.error("the offline basemap could not be read", e); }});
+"""
+
+
+def external_ground(base: BaseArgs, folder: Path, url_prefix: str) -> BaseArgs:
+    """The base map with its layers' data in a static file the frame fetches.
+
+    The offline basemap (land, borders, water, roads, labels) was 300 kB of GeoJSON
+    inside the component's arguments: every new page sent it through the websocket
+    (twice when the page draws the map first, then the rest), and the page parsed and
+    compared it before the frame was even made. As a file (named by its content,
+    served by the app, cached by the browser) it costs the frame one fetch.
+    Identical layers (the borders drawn twice) are stored once.
+    """
+    blobs: list[str] = []
+    index: dict[str, int] = {}
+    adds: list[tuple[str, int]] = []
+    for match in _ADD_DATA.finditer(base.script):
+        text = match.group(2)
+        if text not in index:
+            index[text] = len(blobs)
+            blobs.append(text)
+        adds.append((match.group(1), index[text]))
+    if not adds:
+        return base
+    doc = "[" + ",".join(blobs) + "]"
+    json.loads(doc)  # what is written must read back as JSON (else keep the inline data)
+    name = hashlib.sha256(doc.encode("utf-8")).hexdigest()[:20] + ".json"
+    path = folder / name
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(doc, encoding="utf-8")
+        tmp.replace(path)
+    script = _ADD_DATA.sub("", base.script)
+    script += _FETCH_GROUND.format(
+        url=json.dumps(f"{url_prefix}/{name}"),
+        adds="\n".join(f"    {fn}_add(data[{i}]);" for fn, i in adds))
+    return replace(base, script=script, leaflet_hash=lambda key: stf.generate_js_hash(
+        script, key, False))
 
 
 def show(base: BaseArgs, feature_group: str, *, key: str, height: int,

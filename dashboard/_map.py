@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -27,13 +27,16 @@ import streamlit as st
 from dashboard import _data, _fastmap, _timeline
 from layers.core.catalog import Catalog, LayerSpec
 from layers.core.view import Overlay
-from layers.render import webmap
+from layers.render import assets, webmap
 from layers.render.feature_focus import open_script
 from layers.render.webmap_fast import feature_group_script
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 
 MAP_KEY = "map"
+#: Session key: absent before the session's first run (which draws the map alone), then
+#: "rest" for the full run right after it, then "done" (:func:`dashboard.app.main`).
+FIRST = "_first_map"
 #: Session keys: the view the frame is built with; the analysis panel's "fly to".
 HOME, FOCUS = "map_home", "map_focus"
 #: Session key: the attribute table's selected feature, whose popup the frame opens.
@@ -123,11 +126,23 @@ def _focus() -> tuple[tuple[float, float] | None, float | None]:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _base(fingerprint: tuple, basemap: str, home: tuple | None,
           _catalog: Catalog) -> _fastmap.BaseArgs:
-    """The base map's component arguments, rendered once per files, basemap and home view."""
+    """The base map's component arguments, rendered once per files, basemap and home view.
+
+    The frame's scripts go as one file (:func:`layers.render.assets.bundle`): the
+    component fetches its scripts one at a time, a round trip each before the map;
+    the offline basemap's data goes as a file too (:func:`_fastmap.external_ground`).
+    """
     if home:
-        return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True,
+        base = _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True,
                                                   center=(home[0], home[1]), zoom=home[2]))
-    return _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True))
+    else:
+        base = _fastmap.base_args(webmap.base_map(_catalog, basemap=basemap, draw=True))
+    try:
+        base = _fastmap.external_ground(base, _data.STATIC / "ground",
+                                        f"{assets.STATIC_URL}/ground")
+        return replace(base, js_links=(assets.bundle(base.js_links, _data.STATIC),))
+    except (OSError, ValueError):  # a read-only checkout: inline data, separate files
+        return base
 
 
 def _zoom() -> float:

@@ -70,14 +70,24 @@ def apply_pending_day() -> None:
         st.session_state[DAY] = st.session_state.pop(PENDING_DAY)
 
 
-def date_controls(days: Sequence[dt.date], bounds: tuple[dt.date, dt.date],
-                  labels: dict[dt.date, str]) -> dt.date:
-    """Date box, previous/next change and a list of change days; returns the day."""
+def current_day(bounds: tuple[dt.date, dt.date]) -> dt.date:
+    """The page's date (the date box's value), kept inside ``bounds``.
+
+    Known before the date box is drawn, so the header and the map can come first.
+    """
     lo, hi = bounds
     current = st.session_state.get(DAY)
     if not isinstance(current, dt.date) or not lo <= current <= hi:
         # The data changed under an open session (a file edited): stay inside its dates.
         st.session_state[DAY] = min(max(current, lo), hi) if isinstance(current, dt.date) else lo
+    return st.session_state[DAY]
+
+
+def date_controls(days: Sequence[dt.date], bounds: tuple[dt.date, dt.date],
+                  labels: dict[dt.date, str]) -> dt.date:
+    """Date box, previous/next change and a list of change days; returns the day."""
+    lo, hi = bounds
+    current_day(bounds)
     st.date_input("As of", min_value=lo, max_value=hi, key=DAY, format="YYYY-MM-DD",
                   help="The map shows what was true on this day; the strip under the map "
                        "moves it (arrow keys by day, Shift by week, PageUp/PageDown by "
@@ -125,10 +135,12 @@ def layer_controls(loaded: LoadedLayers, initial: list[str] | None) -> list[str]
     visible: list[str] = []
     for spec in loaded.catalog.layers:
         key = layer_key(spec.id)
-        if key not in st.session_state:
-            st.session_state[key] = spec.id in initial if initial is not None else spec.visible
         usable = spec.id in loaded.frames
+        # The start value as the widget's own default, not written into the session: a
+        # run cut short by the map frame's first report (a new page draws the map first)
+        # lost a value written there, and every layer came back switched off.
         on = st.toggle(md_text(spec.title), key=key, disabled=not usable,
+                       value=spec.id in initial if initial is not None else spec.visible,
                        help=spec.description or None)
         if on and usable:
             visible.append(spec.id)

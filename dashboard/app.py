@@ -9,7 +9,9 @@ served by the app itself.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +21,17 @@ if str(_REPO) not in sys.path:  # `streamlit run` puts only dashboard/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from dashboard import _data, _map, _panels, _sidebar, _timeline, _url, team, workspace  # noqa: E402
+from dashboard import (  # noqa: E402
+    _data,
+    _map,
+    _panels,
+    _sidebar,
+    _timeline,
+    _url,
+    _url_compare,
+    team,
+    workspace,
+)
 from dashboard.analysis_panel import render_analysis  # noqa: E402
 from dashboard.annotations import render_annotations  # noqa: E402
 from dashboard.compare import render_compare  # noqa: E402
@@ -60,6 +72,8 @@ def _read_url(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date]) -> _url.Url
                        basemaps=webmap.BASEMAPS)
     st.session_state[URL_READ] = state
     st.session_state[_sidebar.DAY] = state.day or _data.default_day(loaded, bounds)
+    if not back and _url_compare.CMP in st.query_params:  # a link to a comparison opens it
+        st.session_state[team.MAIN_TAB] = "Compare"
     if state.view and not back:  # the frame opens there (a new home would be a new frame)
         st.session_state[_map.HOME] = state.view
     if back:  # the widgets, drawn later in this run, follow the history entry
@@ -87,6 +101,44 @@ def _header(catalog: Catalog, day: dt.date) -> None:
     st.caption(_sidebar.md_text(catalog.handling))
 
 
+#: Seconds between the first map and the rest of a new page (``BRIEFING_FIRST_MAP_PAUSE``).
+FIRST_MAP_PAUSE = 0.5
+
+
+def _first_map_pause() -> float:
+    """How long the browser has the map to itself before the full page follows.
+
+    Sent at once, the rest of the page (a hundred widgets) reached the browser before
+    it had made the map's frame, and the frame waited for all of it: the map came
+    after the panels, at 2.3 s. Given half a second (the server idle meanwhile, so the
+    frame's files come at once), the frame is up at 0.8 s. Tests without a browser set
+    ``BRIEFING_FIRST_MAP_PAUSE=0``.
+    """
+    try:
+        return max(0.0, min(5.0, float(os.environ.get("BRIEFING_FIRST_MAP_PAUSE",
+                                                      FIRST_MAP_PAUSE))))
+    except ValueError:
+        return FIRST_MAP_PAUSE
+
+
+def _first_map(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date],
+               url_state: _url.UrlState, day: dt.date) -> None:
+    """A session's first map: the URL's (or the catalog's) layers on ``day``, nothing else.
+
+    Drawn before the sidebar and the panels (a hundred widgets), which then follow
+    after :func:`_first_map_pause`: sent together, they held the map back by seconds.
+    The page's own uploads and analysis overlays join the map on the next run.
+    """
+    catalog = loaded.catalog
+    wanted = url_state.layers
+    layer_ids = tuple(spec.id for spec in catalog.layers if spec.id in loaded.frames and (
+        spec.id in wanted if wanted is not None else spec.visible))
+    basemap = st.session_state.get(_sidebar.BASEMAP) or url_state.basemap \
+        or webmap.DEFAULT_BASEMAP
+    view = MapView(day=day, layer_ids=layer_ids)
+    _map.draw(catalog, basemap, _data.shown_layers(loaded, view), day=day, bounds=bounds)
+
+
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title="Briefing map", page_icon="🗺️", layout="wide",
@@ -104,6 +156,31 @@ def main() -> None:
     _sidebar.apply_pending_day()
     on_map = _map.read_state()
     _timeline.adopt_frame_day(on_map.day_report, _sidebar.DAY, bounds)  # the map's date
+    day = _sidebar.current_day(bounds)
+    first = _map.FIRST not in st.session_state  # a new page: the map first, then the rest
+
+    # The main area's frame first (the same places on every run, so the map's frame is
+    # kept): header, map slot, tabs. The sidebar and the panels are filled after it.
+    if asset_problem:
+        st.error(asset_problem)
+    _header(catalog, day)
+    col_map, col_side = st.columns([2.6, 1], gap="small")
+    with col_map:
+        map_slot = st.container()
+        t_analysis, t_export, t_edit, t_compare = st.tabs(["Analysis", "Export", "Edit",
+                                                           "Compare"], **team.tab_options())
+    with col_side:
+        # Only the open side tab runs: hidden ones cost every slider step time at scale.
+        t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"],
+                                             key=SIDE_TAB, on_change="rerun")
+    waiting = st.sidebar.empty()  # on every run: the sidebar's elements keep their places
+    if first:
+        st.session_state[_map.FIRST] = "rest"
+        with map_slot:
+            _first_map(loaded, bounds, url_state, day)
+        waiting.caption("Loading the date and layer controls…")  # no reflow when they come
+        time.sleep(_first_map_pause())  # the browser draws the map before the rest comes
+        waiting.empty()
 
     with st.sidebar:
         team.show_identity(list(catalog.ids))
@@ -124,22 +201,10 @@ def main() -> None:
         for problem in url_state.problems:
             st.caption(f"Link: {_sidebar.md_text(problem)}")
 
-    if asset_problem:
-        st.error(asset_problem)
-    _header(catalog, day)
     view = MapView(day=day, layer_ids=tuple(layer_ids + upload_ids), bbox=on_map.bbox,
                    overlays=tuple(uploads), known_on=known_on,
                    title=workspace.view_title(catalog.title, day, known_on))
 
-    col_map, col_side = st.columns([2.6, 1], gap="small")
-    with col_map:
-        map_slot = st.container()
-        t_analysis, t_export, t_edit, t_compare = st.tabs(["Analysis", "Export", "Edit",
-                                                           "Compare"], **team.tab_options())
-    with col_side:
-        # Only the open side tab runs: hidden ones cost every slider step time at scale.
-        t_events, t_map, t_sources = st.tabs(["Events", "On the map", "Sources"],
-                                             key=SIDE_TAB, on_change="rerun")
     with t_analysis:
         extra = list(render_analysis(loaded, view, on_map.clicked) or [])
     if extra:
@@ -151,8 +216,9 @@ def main() -> None:
         if t_map.open:
             _panels.render_on_map(shown)
     # The map goes to the browser before the slower panels are built (first map fast).
-    with map_slot:
-        _map.draw(catalog, basemap, shown, day=day, bounds=bounds, overlays=view.overlays)
+    if not first:  # (a new page has its first map already)
+        with map_slot:
+            _map.draw(catalog, basemap, shown, day=day, bounds=bounds, overlays=view.overlays)
     with t_export:
         if team.runs(t_export):  # team mode: only the open tab runs
             render_downloads(loaded, view)
@@ -177,6 +243,9 @@ def main() -> None:
         workspace.status_line()
     for name, value in _url.changes(st.query_params, wanted).items():
         st.query_params[name] = value
+    st.session_state[_map.FIRST] = "done"
+    if first and view.overlays:  # the first map had the catalog's layers only: add the rest
+        st.rerun()
 
 
 with team.timed_run():

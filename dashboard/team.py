@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from dashboard._map import FIRST
 from dashboard._sidebar import md_text
 from dashboard.identity import IDENTITY, current_identity, team_mode
 from dashboard.team_edit import render_team_edit
@@ -118,18 +119,19 @@ MAIN_TAB = "main_tab"
 
 
 def tab_options() -> dict[str, str]:
-    """``st.tabs`` options for the tabs under the map: in team mode only the open one runs.
+    """``st.tabs`` options for the tabs under the map: only the open one runs.
 
-    Fifty analysts stepping dates pay for every hidden panel on every step (the
-    export previews and the edit panel's store reads): there, a tab's content runs
-    only when it is open (clicking a tab reruns the page). Alone, nothing changes.
+    Every hidden panel cost every date step (the export previews, the edit panel's
+    store reads), and on a new page the browser drew all of them before the map
+    was ready. A tab's content runs only when it is open (clicking a tab reruns the
+    page), alone as in the team deployment.
     """
-    return {"key": MAIN_TAB, "on_change": "rerun"} if team_mode() else {}
+    return {"key": MAIN_TAB, "on_change": "rerun"}
 
 
 def runs(tab: object) -> bool:
     """True when the content of ``tab`` (made with :func:`tab_options`) should run."""
-    return not team_mode() or bool(getattr(tab, "open", True))
+    return bool(getattr(tab, "open", True))
 
 
 @contextlib.contextmanager
@@ -140,7 +142,8 @@ def timed_run() -> Iterator[None]:
     the benchmark can tell steps from page loads.
     """
     path = os.environ.get("BRIEFING_STEP_LOG")
-    first = "_url_read" not in st.session_state  # a session's first page (dashboard.app)
+    # A session's first page (dashboard.app): the map alone, then the whole page.
+    first = st.session_state.get(FIRST) != "done"
     start = time.perf_counter()
     try:
         yield

@@ -112,11 +112,13 @@ def app_server(log_dir: Path, env: dict[str, str] | None = None,
     # Each server its own workspace store: what one test saves (uploads, marks, edits)
     # must not show up in another's page. A test that wants one passes it in ``env``.
     workspace = {"BRIEFING_WORKSPACE": str(log_dir / "workspace")}
+    # A real browser: the page's own first-map pause, not the AppTests' none (conftest).
+    inherited = {k: v for k, v in os.environ.items() if k != "BRIEFING_FIRST_MAP_PAUSE"}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script,
              "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"], cwd=repo, env={**os.environ, **workspace, **(env or {})},
+             "--server.headless", "true"], cwd=repo, env={**inherited, **workspace, **(env or {})},
             stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -43,6 +43,9 @@ def _workspace_store_of_the_tests(tmp_path_factory: pytest.TempPathFactory,
     """
     monkeypatch.setenv("BRIEFING_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
     monkeypatch.delenv("BRIEFING_STORE", raising=False)
+    # AppTest has no browser to draw the first map: the full page follows at once.
+    # (Browser tests' servers drop it and keep the page's own pause: tests/browser.py.)
+    monkeypatch.setenv("BRIEFING_FIRST_MAP_PAUSE", "0")
 
 
 @pytest.fixture

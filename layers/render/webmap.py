@@ -223,7 +223,9 @@ class _MeasureControl(MacroElement):
 
 @functools.lru_cache(maxsize=1)
 def _own_css() -> str:
-    return (assets.OWN_ASSETS / "briefing.css").read_text(encoding="utf-8")
+    """Our styles, the timeline strip's included (inline: see :func:`base_map`)."""
+    return "\n".join((assets.OWN_ASSETS / name).read_text(encoding="utf-8")
+                     for name in ("briefing.css", "timeline.css"))
 
 
 def feature_style_dict(spec: LayerSpec, props: dict[str, Any], geom_type: str) -> dict[str, Any]:

@@ -74,14 +74,21 @@ def test_default_page_shows_8_december_with_every_layer(default_run):
 
 def test_the_map_loads_nothing_from_another_host(default_run):
     args = _args(default_run)
-    # Leaflet first, then only the app's own scripts, each served from its static folder.
-    assert args["js_links"][0] == "/app/static/vendor/leaflet/leaflet.js"
-    own = args["js_links"][1:]
-    assert "/app/static/vendor/briefing/measure.js" in own
-    # The drawing toolbar is the one third-party plugin, served from its vendored copy.
-    assert own[-1] == "/app/static/vendor/leaflet-draw/leaflet.draw.js"
-    assert all(link.startswith("/app/static/vendor/briefing/") for link in own[:-1]), own
-    for link in [*own, *args["css_links"]]:
+    # One script file, served from the app's static folder: Leaflet first, then the
+    # app's own scripts, then the drawing toolbar (the one third-party plugin, vendored).
+    [bundle] = args["js_links"]
+    assert re.fullmatch(r"/app/static/vendor/bundle-[0-9a-f]{16}\.js", bundle), bundle
+    text = (REPO / "dashboard/static" / bundle.removeprefix("/app/static/")).read_text()
+    parts = re.findall(r"^/\* (/app/static/\S+) \*/$", text, flags=re.MULTILINE)
+    assert parts[0] == "/app/static/vendor/leaflet/leaflet.js"
+    assert parts[-1] == "/app/static/vendor/leaflet-draw/leaflet.draw.js"
+    assert "/app/static/vendor/briefing/measure.js" in parts
+    assert "/app/static/vendor/briefing/timeline.js" in parts
+    assert all(p.startswith("/app/static/vendor/briefing/") for p in parts[1:-1]), parts
+    for link in parts:  # each part is the installed file, whole
+        installed = (REPO / "dashboard/static" / link.removeprefix("/app/static/")).read_text()
+        assert installed in text
+    for link in args["css_links"]:
         assert (REPO / "dashboard/static" / link.removeprefix("/app/static/")).is_file()
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css",
                                  "/app/static/vendor/leaflet-draw/leaflet.draw.css"]
@@ -212,7 +219,7 @@ def test_the_map_report_reaches_the_panels_and_the_url(monkeypatch):
               "center": {"lat": 35.1, "lng": 36.7}, "zoom": 9,
               "bounds": {"_southWest": {"lat": 34.6, "lng": 35.9},
                          "_northEast": {"lat": 35.6, "lng": 37.5}}}
-    at = _run(map=report)
+    at = _run(map=report, main_tab="Export")
     assert seen == {"clicked": (34.5, 38.25), "bbox": (35.9, 34.6, 37.5, 35.6)}
     assert at.query_params["view"] == "35.1000,36.7000,9"
     assert at.session_state["map_bbox"] == (35.9, 34.6, 37.5, 35.6)

@@ -63,6 +63,7 @@ def page_store(request, tmp_path, monkeypatch) -> Iterator[str]:
 def _run(at: AppTest | None = None, **state) -> AppTest:
     if at is None:  # the first run sets the page's defaults (the day among them)
         at = AppTest.from_file(APP, default_timeout=180)
+        at.session_state["main_tab"] = "Edit"  # only the open tab under the map runs
         at.run()
     for key, value in state.items():
         at.session_state[key] = value
@@ -173,7 +174,7 @@ def test_an_as_known_on_export_stamps_both_dates(own_store, monkeypatch):
         first = seeded_at(store)
     # Asked for a day before the store existed: read (and stamped) as its first record.
     at = _run(at, **{"workspace:known_on": True, "workspace:known_date": dt.date(2024, 12, 20),
-                     "workspace:known_time": dt.time(23, 59)})
+                     "workspace:known_time": dt.time(23, 59), "main_tab": "Export"})
     assert any("records begin" in c.value for c in at.caption)
     doc = json.loads(made["geojson"]())
     day = dt.date.fromisoformat(doc["as_of"])

@@ -102,6 +102,8 @@ def test_without_a_link_the_url_is_left_alone():
     assert "cmp" not in at.query_params
     # Without a link the comparison waits to be asked for: a date step must not build it.
     assert not [f for f in at.get("iframe") if 'id="compare-data"' in f.proto.srcdoc]
+    at.session_state["main_tab"] = "Compare"  # the analyst opens the tab
+    at.run()
     at.toggle(key="cmp_show").set_value(True).run()
     data = _page_data(at)
     assert data["mode"] == "swipe" and data["sides"][1]["date"] == "2024-12-08"

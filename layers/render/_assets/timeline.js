@@ -23,7 +23,6 @@
     var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     var SPEEDS = [1, 2, 5, 10, 20];
     var SETTLE_MS = 400;
-    var here = document.currentScript && document.currentScript.src;
     var packs = {};
     var S = {map: null, url: null, urls: [], seq: null, day: null, lo: null, hi: null, pack: null,
              entries: [], groups: [], legend: null, strip: null, token: 0, playing: false,
@@ -373,10 +372,4 @@
         }
     };
 
-    if (here) {  // the strip's styles, next to this script
-        var link = document.createElement("link");
-        link.rel = "stylesheet";
-        link.href = here.replace(/timeline\.js(\?.*)?$/, "timeline.css");
-        document.head.appendChild(link);
-    }
 })();
