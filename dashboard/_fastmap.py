@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +28,8 @@ import folium
 import folium.elements
 import streamlit as st
 import streamlit_folium as stf
+
+from layers.render.assets import write_once
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,7 @@ def external_ground(base: BaseArgs, folder: Path, url_prefix: str) -> BaseArgs:
     doc = "[" + ",".join(blobs) + "]"
     json.loads(doc)  # what is written must read back as JSON (else keep the inline data)
     name = hashlib.sha256(doc.encode("utf-8")).hexdigest()[:20] + ".json"
-    path = folder / name
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(doc, encoding="utf-8")
-        tmp.replace(path)
+    write_once(folder / name, doc)
     script = _ADD_DATA.sub("", base.script)
     script += _FETCH_GROUND.format(
         url=json.dumps(f"{url_prefix}/{name}"),

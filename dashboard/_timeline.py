@@ -51,15 +51,12 @@ TOUCH_SECONDS = 60.0
 def _write(text: str) -> str:
     """Write ``text`` under its content hash (once) and return its URL."""
     name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20] + ".json"
-    FOLDER.mkdir(parents=True, exist_ok=True)
     path = FOLDER / name
-    if not path.is_file():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+    if assets.write_once(path, text):
         _prune()
     else:
-        os.utime(path)
+        with contextlib.suppress(OSError):  # another process may have pruned it: no matter
+            os.utime(path)
     return f"{URL}/{name}"
 
 

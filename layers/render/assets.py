@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -100,10 +101,24 @@ def bundle(urls: Sequence[str], static: Path) -> str:
         parts.append(f"/* {link} */\n" + path.read_text(encoding="utf-8"))
     text = "\n;\n".join(parts) + "\n"
     name = f"bundle-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.js"
-    out = static / VENDOR / name
-    if not out.is_file():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
+    write_once(static / VENDOR / name, text)
     return f"{STATIC_URL}/{VENDOR}/{name}"
+
+
+def write_once(path: Path, text: str) -> bool:
+    """Write a file named by its content, whole or not at all; False if it was there.
+
+    Many sessions (threads) and app processes write the same names at once: each
+    writes a temporary file of its own and renames it over the name, so a reader
+    never sees half a file and no writer's rename fails for another's.
+    """
+    if path.is_file():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True

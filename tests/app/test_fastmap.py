@@ -42,3 +42,29 @@ def test_same_arguments_as_st_folium():
     assert folium_args["key"] == generate_js_hash(folium_args["script"], "a", False)
     assert len(fast_args["script"]) > 1000 and fast_args["js_links"]
     assert all(link.startswith("/app/static/") for link in fast_args["js_links"])
+
+
+def test_the_offline_basemap_goes_as_a_file_the_frame_fetches(tmp_path):
+    import re
+
+    from dashboard import _fastmap
+    from layers.core.catalog import load_catalog
+    from layers.render import webmap
+
+    base = _fastmap.base_args(webmap.base_map(load_catalog()))
+    moved = _fastmap.external_ground(base, tmp_path, "/app/static/ground")
+    # Every layer's data left the script; one fetch of one file brings it all back.
+    assert len(moved.script) < len(base.script) / 5
+    assert not re.search(r"geo_json_\w+_add\(\{", moved.script)
+    [name] = [p.name for p in tmp_path.iterdir()]
+    assert f'fetch("/app/static/ground/{name}"' in moved.script
+    data = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+    adds = re.findall(r"(geo_json_\w+)_add\(data\[(\d+)\]\);", moved.script)
+    inline = dict(re.findall(r"^[ \t]*(geo_json_\w+)_add\((\{.*\})\);[ \t]*$", base.script,
+                             re.MULTILINE))
+    assert {fn for fn, _ in adds} == set(inline)  # the same layers, each given its own data
+    for fn, i in adds:
+        assert data[int(i)] == json.loads(inline[fn])
+    assert len(data) < len(adds)  # the borders drawn twice are stored once
+    # A new script is a new frame key (the component keys the frame by its script).
+    assert moved.leaflet_hash("map") != base.leaflet_hash("map")
