@@ -139,12 +139,14 @@ class Deployment:
                 return line.split("=", 1)[1]
         raise LookupError("no BRIEFING_STORE in the run folder's env")
 
-    def step_times(self, since: float = 0.0, skip: list[tuple[float, float]] | None = None
-                   ) -> list[float]:
+    def step_times(self, since: float = 0.0, skip: list[tuple[float, float]] | None = None,
+                   cause: str | None = "page") -> list[float]:
         """Server-side run times (ms) the app processes logged after ``since`` (epoch s).
 
         A session's first page is left out (a page load, not a step), and so is any
         run that ended inside one of the ``skip`` windows (epoch s, start and end).
+        ``cause``: ``"page"`` for the runs the analysts' own steps asked for,
+        ``"watch"`` for the live watch's reruns after an edit elsewhere, None for all.
         """
         times: list[float] = []
         for path in sorted(self.run_dir.glob("steps-app*.jsonl")):
@@ -155,6 +157,7 @@ class Deployment:
                     continue
                 t = rec.get("t", 0)
                 if t >= since and not rec.get("first") and not any(
-                        a <= t <= b for a, b in skip or ()):
+                        a <= t <= b for a, b in skip or ()) and (
+                        cause is None or rec.get("cause", "page") == cause):
                     times.append(float(rec["ms"]))
         return times

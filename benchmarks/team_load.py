@@ -75,9 +75,12 @@ async def _act(session: Session, rng: random.Random) -> tuple[str, RunResult]:
 
 
 def _note(rec: Record, result: RunResult, t: float) -> list[str]:
+    """The page's errors in this run; the store-down notice and the edit form's own
+    "Refused: ..." (a save met another's, or a viewer's; it stays under the form) are
+    what the page should say, not errors."""
     if any(UNAVAILABLE in text for text in result.texts):
         rec.unavailable.append(t)
-    return [e for e in result.errors if UNAVAILABLE not in e]
+    return [e for e in result.errors if UNAVAILABLE not in e and not e.startswith("Refused")]
 
 
 async def _reconnect(session: Session, rec: Record, why: str) -> None:

@@ -178,7 +178,9 @@ def summarize(dep: Deployment, plan: Plan, rec: Record, since: float,
               edits: dict[str, Any]) -> dict[str, Any]:
     steps = [o for o in rec.ops if o.get("kind") in ("step", "toggle") and o.get("ok")]
     rtt = [o["seconds"] * 1000 for o in steps]
-    server = dep.step_times(since)
+    server = dep.step_times(since)  # the analysts' steps and toggles
+    watch = dep.step_times(since, cause="watch")  # the reruns after an edit elsewhere
+    every = dep.step_times(since, cause=None)
     # Steady state: without the 20 s after each fault (cold caches in a restarted process).
     steady = dep.step_times(since, [(f["t"], f["done"] + 20) for f in rec.faults])
     errors = [o for o in rec.ops if not o.get("ok") or o.get("errors")]
@@ -198,6 +200,10 @@ def summarize(dep: Deployment, plan: Plan, rec: Record, since: float,
                       "p95": _r(pct(server, 95)), "max": _r(max(server, default=None))},
         "server_ms_steady": {"runs": len(steady), "median": _r(pct(steady, 50)),
                              "p95": _r(pct(steady, 95))},
+        "watch_ms": {"runs": len(watch), "median": _r(pct(watch, 50)),
+                     "p95": _r(pct(watch, 95))},
+        "all_runs_ms": {"runs": len(every), "median": _r(pct(every, 50)),
+                        "p95": _r(pct(every, 95))},
         "round_trip_ms": {"median": _r(pct(rtt, 50)), "p95": _r(pct(rtt, 95))},
         "errors": len(errors), "error_samples": [str(e)[:300] for e in errors[:8]],
         "store_down_messages_during_db_fault": len(store_down),

@@ -134,16 +134,28 @@ def runs(tab: object) -> bool:
     return bool(getattr(tab, "open", True))
 
 
+def _asked_by_watch() -> bool:
+    """True if this run is the live watch's (another process saved), not the analyst's."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from dashboard.team_watch import take_asked
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and take_asked(ctx.session_id))
+
+
 @contextlib.contextmanager
 def timed_run() -> Iterator[None]:
     """Append this run's server time to ``BRIEFING_STEP_LOG`` (one JSON line per run).
 
-    A session's first page is marked ``first`` (it builds what later steps reuse), so
-    the benchmark can tell steps from page loads.
+    A session's first page is marked ``first`` (it builds what later steps reuse), and
+    a run the live watch asked for (another process saved an edit) ``cause: watch``, so
+    the benchmark can tell the analysts' steps from page loads and from the watch.
     """
     path = os.environ.get("BRIEFING_STEP_LOG")
-    # A session's first page (dashboard.app): the map alone, then the whole page.
+    # A session's first page (dashboard.app draws its map first, then the rest).
     first = st.session_state.get(FIRST) != "done"
+    watched = _asked_by_watch()
     start = time.perf_counter()
     try:
         yield
@@ -152,6 +164,6 @@ def timed_run() -> Iterator[None]:
             record = {"t": round(time.time(), 3),
                       "ms": round((time.perf_counter() - start) * 1000, 2),
                       "user": getattr(st.session_state.get(IDENTITY), "name", None),
-                      "first": first}
+                      "first": first, "cause": "watch" if watched else "page"}
             with _LOG_LOCK, open(path, "a", encoding="utf-8") as log:
                 log.write(json.dumps(record) + "\n")

@@ -111,7 +111,7 @@ def _save(identity: Identity) -> tuple[str, str]:
         version = store.edit(layer, fid, based_on=current.vid, provenance=prov,
                              properties={prop: str(ss.get(KEYS["value"]) or "")})
     except LayersError as exc:
-        return "refused", _plain(str(exc))
+        return "refused", "Refused: " + _plain(str(exc))
     except Exception as exc:  # the database went away mid-save: nothing half-written
         return "refused", ("Refused: the shared store did not answer, so nothing was saved "
                            f"({type(exc).__name__}). Try again when it is back.")

@@ -6,6 +6,8 @@ cost each of them a fragment run a second). When the version moves (an edit
 saved by any process) or the store goes away or comes back, it asks every
 session of this process to rerun, as Streamlit's own "run on save" does when a
 source file changes, so the change shows within about a second, without a reload.
+The requests are spread over up to a second (:data:`GAP_SECONDS` apart), not fired
+at once.
 Button presses are not replayed: the rerun keeps the widgets' values, as ``st.rerun()``.
 """
 
@@ -22,6 +24,11 @@ from layers.store.live import StoreDownError, note_version, read_version
 
 #: Seconds between two looks at the store.
 POLL_SECONDS = 0.5
+#: Seconds between two sessions' reruns after a change: spread over at most
+#: :data:`SPREAD_SECONDS`, so a dozen pages rerunning at once do not queue behind each
+#: other (and behind the analysts' own steps) for the process's one interpreter lock.
+GAP_SECONDS = 0.05
+SPREAD_SECONDS = 1.0
 _LOG = logging.getLogger("briefing.team")
 
 
@@ -51,17 +58,34 @@ class Watcher(threading.Thread):
                 self.changes += 1
                 if not isinstance(seen, str):  # the pages' cached version moves first
                     note_version(self.url, seen)
-                rerun_all_sessions(self.sessions)
+                rerun_all_sessions(self.sessions, gap=min(
+                    GAP_SECONDS, SPREAD_SECONDS / max(1, len(self.sessions))))
             self.version = seen
 
 
-def rerun_all_sessions(session_ids: set[str]) -> int:
+#: Sessions asked to rerun by the watch and not yet run since (their next run is the
+#: watch's, which :func:`dashboard.team.timed_run` logs apart from the analysts' steps).
+_ASKED: set[str] = set()
+_ASKED_LOCK = threading.Lock()
+
+
+def take_asked(session_id: str) -> bool:
+    """True (once) if the watch asked ``session_id`` to rerun since its last run."""
+    with _ASKED_LOCK:
+        if session_id in _ASKED:
+            _ASKED.discard(session_id)
+            return True
+    return False
+
+
+def rerun_all_sessions(session_ids: set[str], gap: float = 0.0) -> int:
     """Ask each still-open session in ``session_ids`` to rerun; how many were asked.
 
     Only Streamlit's public runtime calls: ``Runtime.instance().get_app_session``
     (thread-safe) and ``AppSession.request_rerun(None)``, which reruns with the
     widget values the session holds, as ``st.rerun()`` does (no button is pressed
-    again). Sessions that have closed are forgotten.
+    again). Sessions that have closed are forgotten. ``gap`` seconds pass between
+    two requests.
     """
     try:
         from streamlit.runtime import Runtime
@@ -75,7 +99,11 @@ def rerun_all_sessions(session_ids: set[str]) -> int:
         if session is None:
             session_ids.discard(sid)
             continue
+        if asked and gap:
+            time.sleep(gap)
         try:
+            with _ASKED_LOCK:
+                _ASKED.add(sid)
             session.request_rerun(None)
             asked += 1
         except Exception:  # a session closing as we ask: skip it
