@@ -111,7 +111,8 @@ def _save(identity: Identity) -> tuple[str, str]:
         version = store.edit(layer, fid, based_on=current.vid, provenance=prov,
                              properties={prop: str(ss.get(KEYS["value"]) or "")})
     except LayersError as exc:
-        return "refused", "Refused: " + _plain(str(exc))
+        said = str(exc)
+        return "refused", _plain(said if said.startswith("Refused") else f"Refused: {said}")
     except Exception as exc:  # the database went away mid-save: nothing half-written
         return "refused", ("Refused: the shared store did not answer, so nothing was saved "
                            f"({type(exc).__name__}). Try again when it is back.")
