@@ -115,7 +115,7 @@ def _features(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> list[dict[
 
 def _labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """An installations layer's site names, each with its row's validity."""
-    from layers.render.webmap import site_label_rows
+    from layers.render.site_labels import site_label_rows
 
     if spec.kind != "installations" or frame.empty:
         return []

@@ -29,7 +29,8 @@ from layers.core.catalog import Catalog, LayerSpec
 from layers.render import assets
 from layers.render import escape as esc
 from layers.render.feature_focus import feature_key
-from layers.render.labels import label_rule, map_label_points
+from layers.render.labels import map_label_points
+from layers.render.site_labels import site_labels
 from layers.render.style import feature_style, legend, to_leaflet
 from layers.render.webmap_basemap import LABEL_JS, add_offline_basemap
 from layers.render.webmap_html import (
@@ -270,43 +271,6 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
 def _rounded(geom: shapely.Geometry) -> shapely.Geometry:
     """Coordinates to 5 decimals (about 1 m): a third of the bytes, no visible change."""
     return shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
-
-
-def site_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Names of an installations layer's site points, as permanent labels (escaped).
-
-    Russia's own naval and air bases are always named (``bm-site-main``); the
-    other sites only once zoomed in, where there is room.
-    """
-    features = [feature for _, feature in site_label_rows(spec, frame)]
-    for n, feature in enumerate(features):
-        feature["id"] = str(n)
-    return {"type": "FeatureCollection", "features": features}
-
-
-def site_label_rows(spec: LayerSpec, frame: gpd.GeoDataFrame) -> list[tuple[int, dict[str, Any]]]:
-    """:func:`site_labels`' features, each with the position of its row in ``frame``.
-
-    The timeline gives each label its row's validity; one pass over the frame
-    (not one per row) keeps an edited layer's rebuild cheap.
-    """
-    out: list[tuple[int, dict[str, Any]]] = []
-    if spec.kind != "installations" or frame.empty or "name" not in frame.columns:
-        return out
-    columns = [c for c in ("name", "part", "operator", "site_type") if c in frame.columns]
-    records = frame[columns].to_dict("records")
-    for i, (geom, row) in enumerate(zip(frame.geometry.values, records, strict=True)):
-        if geom is None or geom.geom_type != "Point" or not present(row.get("name")):
-            continue
-        rule = label_rule(spec.kind, row)
-        if rule is None:
-            continue
-        out.append((i, {
-            "type": "Feature", "id": "0",
-            "geometry": {"type": "Point", "coordinates": [round(geom.x, 5), round(geom.y, 5)]},
-            "properties": {"_label": esc.text(row["name"]), "_dir": "left", "_offset": [-6, 0],
-                           "_cls": f"bm-label {rule.css}"}}))
-    return out
 
 
 def feature_labels(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict[str, Any]:
