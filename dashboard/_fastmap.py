@@ -15,7 +15,6 @@ script, and the same swapping of feature groups in place.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -29,7 +28,7 @@ import folium.elements
 import streamlit as st
 import streamlit_folium as stf
 
-from layers.render.assets import write_once
+from layers.render.assets import content_name, write_once
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ def external_ground(base: BaseArgs, folder: Path, url_prefix: str) -> BaseArgs:
         return base
     doc = "[" + ",".join(blobs) + "]"
     json.loads(doc)  # what is written must read back as JSON (else keep the inline data)
-    name = hashlib.sha256(doc.encode("utf-8")).hexdigest()[:20] + ".json"
+    name = content_name(doc, ".json")
     write_once(folder / name, doc)
     script = _ADD_DATA.sub("", base.script)
     script += _FETCH_GROUND.format(

@@ -34,8 +34,8 @@ from layers.render.webmap_fast import feature_group_script
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 
 MAP_KEY = "map"
-#: Session key: absent before the session's first run (which draws the map alone), then
-#: "rest" for the full run right after it, then "done" (:func:`dashboard.app.main`).
+#: Session key: absent before a session's first run, "rest" once that run has drawn its
+#: map and goes on with the sidebar and panels, "done" after (:func:`dashboard.app.main`).
 FIRST = "_first_map"
 #: Session keys: the view the frame is built with; the analysis panel's "fly to".
 HOME, FOCUS = "map_home", "map_focus"

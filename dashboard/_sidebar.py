@@ -70,6 +70,17 @@ def apply_pending_day() -> None:
         st.session_state[DAY] = st.session_state.pop(PENDING_DAY)
 
 
+def keep_values(*keys: str) -> None:
+    """Keep the values of widgets not drawn in this run (a closed section's inputs).
+
+    Streamlit forgets a widget's value in a run that does not draw it. Only for
+    widgets not drawn: re-setting a drawn widget's value logs a warning.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def current_day(bounds: tuple[dt.date, dt.date]) -> dt.date:
     """The page's date (the date box's value), kept inside ``bounds``.
 
@@ -130,6 +141,16 @@ def _problems(loaded: LoadedLayers, spec: LayerSpec) -> None:
         st.text("\n".join(p.describe() for p in problems[:50]))
 
 
+def on_at_start(spec: LayerSpec, initial: list[str] | None) -> bool:
+    """Whether a layer starts switched on: as the link says, else as the catalog says."""
+    return spec.id in initial if initial is not None else spec.visible
+
+
+def start_basemap(initial: str | None) -> str:
+    """The basemap shown: the one chosen, else the link's, else the offline one."""
+    return st.session_state.get(BASEMAP) or initial or webmap.DEFAULT_BASEMAP
+
+
 def layer_controls(loaded: LoadedLayers, initial: list[str] | None) -> list[str]:
     """One toggle per catalog layer, with its legend; returns the ids switched on."""
     visible: list[str] = []
@@ -140,8 +161,7 @@ def layer_controls(loaded: LoadedLayers, initial: list[str] | None) -> list[str]
         # run cut short by the map frame's first report (a new page draws the map first)
         # lost a value written there, and every layer came back switched off.
         on = st.toggle(md_text(spec.title), key=key, disabled=not usable,
-                       value=spec.id in initial if initial is not None else spec.visible,
-                       help=spec.description or None)
+                       value=on_at_start(spec, initial), help=spec.description or None)
         if on and usable:
             visible.append(spec.id)
             _legend(spec)
@@ -164,7 +184,7 @@ def overlay_controls(overlays: Sequence[Overlay]) -> list[str]:
 def basemap_control(initial: str | None, on_change) -> str:
     """Offline vector basemap by default; online tiles only when asked for."""
     if BASEMAP not in st.session_state:
-        st.session_state[BASEMAP] = initial or webmap.DEFAULT_BASEMAP
+        st.session_state[BASEMAP] = start_basemap(initial)
     choice = st.radio("Basemap", options=list(webmap.BASEMAPS), key=BASEMAP,
                       format_func=webmap.BASEMAPS.get, on_change=on_change)
     if choice != "offline":

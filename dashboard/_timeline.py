@@ -17,19 +17,16 @@ and the page (header, panels, URL) follows.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import streamlit as st
 
 from dashboard import _data
+from dashboard._memo import IdentityMemo
 from layers.core.catalog import LayerSpec
 from layers.render import assets, lod, timeline_data
 from layers.render.webmap_fast import feature_group_script
@@ -48,33 +45,25 @@ KEEP_FILES = 256
 TOUCH_SECONDS = 60.0
 
 
-def _write(text: str) -> str:
-    """Write ``text`` under its content hash (once) and return its URL."""
-    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20] + ".json"
+def _publish(name: str, text: str) -> str:
+    """Make sure the file ``name`` holding ``text`` is on disk; its URL.
+
+    The app processes of the team deployment share the folder and prune it by age
+    (:func:`_prune`): a file still in use is written again if another process took it,
+    and touched now and then so that it is never the oldest.
+    """
     path = FOLDER / name
-    if assets.write_once(path, text):
-        _prune()
-    else:
-        with contextlib.suppress(OSError):  # another process may have pruned it: no matter
+    try:
+        if time.time() - path.stat().st_mtime > TOUCH_SECONDS:
             os.utime(path)
+    except FileNotFoundError:
+        if assets.write_once(path, text):
+            _prune()
     return f"{URL}/{name}"
 
 
-def _still_there(url: str) -> bool:
-    """True if the file of ``url`` is on disk; touched when it has not been for a while.
-
-    The app processes of the team deployment share the folder and prune it by age,
-    so a part one process keeps using for hours is touched now and then.
-    """
-    path = FOLDER / url.rsplit("/", 1)[-1]
-    try:
-        age = time.time() - path.stat().st_mtime
-    except OSError:
-        return False
-    if age > TOUCH_SECONDS:
-        with contextlib.suppress(OSError):
-            os.utime(path)
-    return True
+def _named(text: str) -> tuple[str, str]:
+    return assets.content_name(text, ".json"), text
 
 
 def _prune() -> None:
@@ -94,21 +83,10 @@ def _prune() -> None:
         stale.unlink(missing_ok=True)
 
 
-#: Parts written, per layer and band: (frame, URL). The frame itself is held so
-#: that its ``id`` cannot be taken by another frame while the entry lives.
-_PARTS: OrderedDict[tuple, tuple[gpd.GeoDataFrame, str]] = OrderedDict()
-_METAS: OrderedDict[tuple, str] = OrderedDict()
-_LOCK = threading.Lock()
-#: Entries kept: every layer of a few bands and layer sets, and the versions around an edit.
-KEEP_PARTS = 96
-
-
-def _remember(table: OrderedDict, key: tuple, value: object) -> None:
-    with _LOCK:
-        table[key] = value
-        table.move_to_end(key)
-        while len(table) > KEEP_PARTS:
-            table.popitem(last=False)
+#: Each layer's part per (loaded frame, band), and the meta file per set of parts: built
+#: once per process, whichever session asks first.
+_PARTS = IdentityMemo(96)
+_METAS = IdentityMemo(96)
 
 
 def _part_url(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> str:
@@ -117,28 +95,18 @@ def _part_url(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> str:
     After an edit only the edited layer's frame is new (the store hands the others
     back as the same objects), so only its part is built and fetched again.
     """
-    key = (spec.id, repr(spec), id(frame), len(frame), band)
-    with _LOCK:
-        hit = _PARTS.get(key)
-    if hit is not None and hit[0] is frame and _still_there(hit[1]):
-        return hit[1]
-    url = _write(timeline_data.pack_json(timeline_data.layer_part(spec, frame, band)))
-    _remember(_PARTS, key, (frame, url))
-    return url
+    name, text = _PARTS.get([frame], (spec.id, repr(spec), band), lambda: _named(
+        timeline_data.pack_json(timeline_data.layer_part(spec, frame, band))))
+    return _publish(name, text)
 
 
 def _meta_url(layers: Sequence[ShownLayer], parts: tuple[str, ...], band: int,
               bounds: tuple[dt.date, dt.date]) -> str:
     """The file of the pack's ticks, legend and bounds for these parts."""
-    key = (parts, band, bounds, tuple(repr(s) for s, _ in layers))
-    with _LOCK:
-        hit = _METAS.get(key)
-    if hit is not None and _still_there(hit):
-        return hit
-    url = _write(timeline_data.pack_json(
-        timeline_data.pack_meta(layers, band=band, bounds=bounds)))
-    _remember(_METAS, key, url)
-    return url
+    name, text = _METAS.get([], (parts, band, bounds, tuple(repr(s) for s, _ in layers)),
+                            lambda: _named(timeline_data.pack_json(
+                                timeline_data.pack_meta(layers, band=band, bounds=bounds))))
+    return _publish(name, text)
 
 
 def _full(shown: Sequence[ShownLayer],

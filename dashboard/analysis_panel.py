@@ -29,7 +29,7 @@ from dashboard._analysis_cache import (
     _sites,
     _snapshots,
 )
-from dashboard._sidebar import md_text
+from dashboard._sidebar import keep_values, md_text
 from dashboard._who_box import who_section
 from layers.analysis import measures as analysis
 from layers.analysis import overlays as layers_out
@@ -56,16 +56,6 @@ LAZY_NOTE = "Drawn on the map only while this section is open: closing it remove
 
 def _set(key: str, value: object) -> None:
     st.session_state[key] = value
-
-
-def _keep(*keys: str) -> None:
-    """Keep a closed section's inputs: Streamlit forgets a widget not drawn in a run.
-
-    Only while closed: re-setting a drawn widget's value would log a warning.
-    """
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
 
 
 # --- where am I -------------------------------------------------------------------------------
@@ -374,7 +364,7 @@ def render_analysis(loaded: LoadedLayers, view: MapView,
             st.caption(LAZY_NOTE)
             overlays += _rings(loaded, zones, view.day, clicked, frames)
         else:
-            _keep("an_ring_site", "an_radii", "an_rings_show")
+            keep_values("an_ring_site", "an_radii", "an_rings_show")
     if zones is None or zone_spec is None:
         st.caption("The zones layer did not load: no territory figures.")
         return overlays
@@ -384,14 +374,14 @@ def render_analysis(loaded: LoadedLayers, view: MapView,
         if territory.open:
             _territory(loaded, zones, zone_spec, view.day)
         else:
-            _keep("an_chart_period")
+            keep_values("an_chart_period")
     change = st.expander("Change between two dates", key="an_open_change", on_change="rerun")
     with change:
         if change.open:
             st.caption(LAZY_NOTE)
             overlays += _change(loaded, zones, zone_spec, view.day)
         else:
-            _keep("an_cmp_day", "an_change_show", "an_compare_show")
+            keep_values("an_cmp_day", "an_change_show", "an_compare_show")
     exposure = st.expander("Route exposure", key="an_open_exposure", on_change="rerun")
     with exposure:
         if exposure.open:

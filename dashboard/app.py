@@ -129,14 +129,11 @@ def _first_map(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date],
     after :func:`_first_map_pause`: sent together, they held the map back by seconds.
     The page's own uploads and analysis overlays join the map on the next run.
     """
-    catalog = loaded.catalog
-    wanted = url_state.layers
-    layer_ids = tuple(spec.id for spec in catalog.layers if spec.id in loaded.frames and (
-        spec.id in wanted if wanted is not None else spec.visible))
-    basemap = st.session_state.get(_sidebar.BASEMAP) or url_state.basemap \
-        or webmap.DEFAULT_BASEMAP
+    layer_ids = tuple(spec.id for spec in loaded.catalog.layers if spec.id in loaded.frames
+                      and _sidebar.on_at_start(spec, url_state.layers))
     view = MapView(day=day, layer_ids=layer_ids)
-    _map.draw(catalog, basemap, _data.shown_layers(loaded, view), day=day, bounds=bounds)
+    _map.draw(loaded.catalog, _sidebar.start_basemap(url_state.basemap),
+              _data.shown_layers(loaded, view), day=day, bounds=bounds)
 
 
 def main() -> None:
@@ -220,7 +217,7 @@ def main() -> None:
         with map_slot:
             _map.draw(catalog, basemap, shown, day=day, bounds=bounds, overlays=view.overlays)
     with t_export:
-        if team.runs(t_export):  # team mode: only the open tab runs
+        if team.runs(t_export):  # only the open tab runs
             render_downloads(loaded, view)
     with t_edit:
         if team.runs(t_edit):

@@ -14,7 +14,7 @@ import os
 
 import streamlit as st
 
-from dashboard._sidebar import md_text
+from dashboard._sidebar import keep_values, md_text
 from dashboard.identity import IDENTITY, team_mode
 from layers.errors import LayersError
 from layers.store.roles import Identity
@@ -61,7 +61,7 @@ def render_team_edit(identity: Identity | None, layer_ids: list[str]) -> None:
                           key=SECTION, on_change="rerun")
     with section:
         if not section.open:
-            _keep(*(k for n, k in KEYS.items() if n != "save"))
+            keep_values(*(k for n, k in KEYS.items() if n != "save"))
             return
         if not identity.can("edit"):
             st.caption(f"{identity.name} is a {identity.role}: saving is refused by the store.")
@@ -81,13 +81,6 @@ def render_team_edit(identity: Identity | None, layer_ids: list[str]) -> None:
             st.success(text)
         elif kind:
             st.error(text)
-
-
-def _keep(*keys: str) -> None:
-    """Keep the closed form's fields: Streamlit forgets a widget not drawn in a run."""
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
 
 
 def _save(identity: Identity) -> tuple[str, str]:

@@ -62,13 +62,18 @@ def get_store(files: tuple | None = None) -> Store | None:
     return _open(files if files is not None else file_fingerprint(), store_url())
 
 
+def _data_version(store: Store) -> object:
+    """The store's write counter; in team mode the process's, read at most every 0.4 s."""
+    return current_version(store_url()) if team_mode() else store.data_version()
+
+
 def state_key(files: tuple) -> tuple:
     """What the page's caches depend on besides the files: store writes and "known on"."""
     store = get_store(files)
     if store is None:
         return ("files",)
-    try:  # team mode: the process's version, read at most every 0.4 s (layers.store.live)
-        version = current_version(store_url()) if team_mode() else store.data_version()
+    try:
+        version = _data_version(store)
     except LayersError as exc:
         st.session_state[PROBLEM] = str(exc)
         return ("files",)
@@ -215,7 +220,7 @@ _ITEMS_LOCK = threading.Lock()
 def items_of(store, user: str, kind: str) -> list[Item]:
     """:func:`layers.store.workspace.list_items`, read once per data version."""
     try:
-        version = current_version(store_url()) if team_mode() else store.data_version()
+        version = _data_version(store)
     except Exception:  # the listing itself says what is wrong
         return list_items(store, user, kind)
     key = (store.url, version, user, kind)

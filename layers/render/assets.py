@@ -100,9 +100,18 @@ def bundle(urls: Sequence[str], static: Path) -> str:
         path = static / link[len(STATIC_URL) + 1:]
         parts.append(f"/* {link} */\n" + path.read_text(encoding="utf-8"))
     text = "\n;\n".join(parts) + "\n"
-    name = f"bundle-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.js"
+    name = content_name(text, ".js", prefix="bundle-")
     write_once(static / VENDOR / name, text)
     return f"{STATIC_URL}/{VENDOR}/{name}"
+
+
+def content_name(text: str, suffix: str, prefix: str = "") -> str:
+    """A file name made from ``text``'s SHA-256: the same text, the same name, anywhere.
+
+    The browser may keep such a file for as long as it likes, and every process of the
+    team deployment names the same content alike.
+    """
+    return f"{prefix}{hashlib.sha256(text.encode('utf-8')).hexdigest()[:20]}{suffix}"
 
 
 def write_once(path: Path, text: str) -> bool:

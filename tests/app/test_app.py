@@ -77,7 +77,7 @@ def test_the_map_loads_nothing_from_another_host(default_run):
     # One script file, served from the app's static folder: Leaflet first, then the
     # app's own scripts, then the drawing toolbar (the one third-party plugin, vendored).
     [bundle] = args["js_links"]
-    assert re.fullmatch(r"/app/static/vendor/bundle-[0-9a-f]{16}\.js", bundle), bundle
+    assert re.fullmatch(r"/app/static/vendor/bundle-[0-9a-f]{20}\.js", bundle), bundle
     text = (REPO / "dashboard/static" / bundle.removeprefix("/app/static/")).read_text()
     parts = re.findall(r"^/\* (/app/static/\S+) \*/$", text, flags=re.MULTILINE)
     assert parts[0] == "/app/static/vendor/leaflet/leaflet.js"
