@@ -170,9 +170,17 @@ class Session:
         return await self.rerun()
 
     async def close(self) -> None:
+        """Close the websocket; if the server does not answer (a killed app), drop it.
+
+        A socket left to the garbage collector warns (ResourceWarning) wherever the
+        collection happens to run, which pytest turns into a failure of a later test.
+        """
         if self.ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.ws.close(), 5)
+            transport = getattr(self.ws, "transport", None)
+            if transport is not None and not transport.is_closing():
+                transport.abort()
             self.ws = None
 
     # -- runs -----------------------------------------------------------------------

@@ -98,6 +98,14 @@ async def viewer(plan: Plan, k: int, rec: Record, deadline: float, editor: bool)
     rng = random.Random(plan.seed * 1000 + k)
     name, pw = _pick_user(plan, "editor" if editor else "viewer", k)
     session = Session(plan.url, name, pw, query="date=2024-12-08", timeout=30.0)
+    try:
+        await _analyst(plan, k, rec, deadline, editor, session, rng, name)
+    finally:  # on every way out, a cancelled run's too: no socket left to the collector
+        await session.close()
+
+
+async def _analyst(plan: Plan, k: int, rec: Record, deadline: float, editor: bool,
+                   session: Session, rng: random.Random, name: str) -> None:
     await asyncio.sleep(rng.uniform(0, min(10.0, plan.pace * 2)))
     try:
         await session.open()
@@ -136,7 +144,6 @@ async def viewer(plan: Plan, k: int, rec: Record, deadline: float, editor: bool)
                 await _reconnect_or_note(session, rec, exc)
         except Exception as exc:
             await _reconnect_or_note(session, rec, exc)
-    await session.close()
 
 
 async def _reconnect_or_note(session: Session, rec: Record, exc: BaseException) -> None:
@@ -222,6 +229,13 @@ async def observer(plan: Plan, k: int, rec: Record, deadline: float) -> None:
     name, pw = _pick_user(plan, "viewer", k)
     session = Session(plan.url, name, pw, query="date=2024-12-08", timeout=30.0)
     session.cookie, session.app = f"BRIEFING_APP=app{k}", f"app{k}"
+    try:
+        await _observe(session, rec, deadline)
+    finally:
+        await session.close()
+
+
+async def _observe(session: Session, rec: Record, deadline: float) -> None:
     known: set[str] = set()
     runs: list[tuple[float, str, bytes]] = []
     try:
@@ -244,7 +258,6 @@ async def observer(plan: Plan, k: int, rec: Record, deadline: float) -> None:
             runs.append((now, session.app, run.raw))
             runs[:] = [r for r in runs if r[0] > now - 60]
         _match(rec, runs, known)
-    await session.close()
 
 
 def _match(rec: Record, runs: list[tuple[float, str, bytes]], known: set[str]) -> None:
