@@ -189,9 +189,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the page to measure as 'ours' (default dashboard/app.py)")
     parser.add_argument("--browser-steps", type=int, default=5,
                         help="slider steps taken in Chromium after the restart (5)")
+    parser.add_argument("--timeline-scale", action="store_true",
+                        help="only the timeline at scale, streamed (timeline_scale.py)")
     parser.add_argument("--timeline", action="store_true",
                         help="only the browser-side timeline measures (timeline_bench.py)")
     args = parser.parse_args(argv)
+    if args.timeline_scale:
+        from benchmarks import timeline_scale
+
+        return timeline_scale.main()
     if args.timeline:
         from benchmarks import timeline_bench
 

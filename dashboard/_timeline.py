@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import streamlit as st
 
-from dashboard import _data
+from dashboard import _chunks, _data
 from dashboard._memo import IdentityMemo
 from layers.core.catalog import LayerSpec
 from layers.render import assets, lod, timeline_data
@@ -89,14 +89,20 @@ _PARTS = IdentityMemo(96)
 _METAS = IdentityMemo(96)
 
 
-def _part_url(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> str:
+def _part_url(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int, day: dt.date) -> str:
     """The file of one layer's part at ``band``: built once per loaded frame.
 
     After an edit only the edited layer's frame is new (the store hands the others
-    back as the same objects), so only its part is built and fetched again.
+    back as the same objects), so only its part is built and fetched again. A big
+    layer's part names its date chunks instead of holding them; the ones ``day``
+    needs are written before the map is sent, the rest in the background.
     """
+    stream = _chunks.stream_for(spec, frame, band)
+    chunks = None if stream is None else (stream.plan, stream.prefix)
     name, text = _PARTS.get([frame], (spec.id, repr(spec), band), lambda: _named(
-        timeline_data.pack_json(timeline_data.layer_part(spec, frame, band))))
+        timeline_data.pack_json(timeline_data.layer_part(spec, frame, band, chunks=chunks))))
+    if stream is not None:
+        _chunks.ready(stream, timeline_data.day_number(day) or 0)
     return _publish(name, text)
 
 
@@ -130,12 +136,13 @@ def frame_script(shown: Sequence[ShownLayer], *, day: dt.date,
     """The small per-rerun script: the pack's address, the server's day and sequence."""
     full = _full(shown, sources)
     band = lod.zoom_band(zoom)
-    parts = tuple(_part_url(spec, frame, band) for spec, frame in full)
+    seq = _server_seq(day)
+    shown_day = st.session_state.get(SEQ_SHOWN, day)
+    parts = tuple(_part_url(spec, frame, band, day) for spec, frame in full)
     meta = _meta_url(full, parts, band, bounds)
     own = [(s, f) for s, f in shown if s.kind in timeline_data.OWN_SCRIPT_KINDS]
-    seq = _server_seq(day)
     return timeline_data.frame_script(
-        meta, parts, day=st.session_state.get(SEQ_SHOWN, day), seq=seq, bounds=bounds,
+        meta, parts, day=shown_day, seq=seq, bounds=bounds,
         own_script=feature_group_script(own, zoom=zoom, sources=sources, with_legend=False))
 
 

@@ -237,9 +237,15 @@
       foldEvents(map, e.popup);
     });
     map.on("tooltipopen", function (e) { noteEventsInTooltip(map, e.tooltip); });
+    var raising = false;
     map.on("layeradd", function (e) {
-      // At once, not later: a click right after a date change must still find the site.
-      if (isEvent(e.layer) || isSite(e.layer)) { raiseSites(map); }
+      // Before the next event (a microtask), not later: a click right after a date change
+      // must still find the site. Once per batch: a date that adds a thousand events
+      // raised the sites a thousand times (each a walk over every layer).
+      if (!raising && (isEvent(e.layer) || isSite(e.layer))) {
+        raising = true;
+        Promise.resolve().then(function () { raising = false; raiseSites(map); });
+      }
       later();
     });
     map.on("zoomend moveend", later);

@@ -24,9 +24,12 @@
     var SPEEDS = [1, 2, 5, 10, 20];
     var SETTLE_MS = 400;
     var packs = {};
+    var KEEP_CHUNKS = 24;       // a streamed layer's chunks kept in memory (the nearest stay)
+    var RETRY_MS = 300, RETRIES = 100;  // a chunk the server has not built yet answers 404
     var S = {map: null, url: null, urls: [], seq: null, day: null, lo: null, hi: null, pack: null,
              entries: [], groups: [], legend: null, strip: null, token: 0, playing: false,
-             speed: 10, settleTimer: null, reported: null, frame: null, helpers: null};
+             speed: 10, settleTimer: null, reported: null, frame: null, helpers: null,
+             streams: [], live: [], stamp: 0, complete: true, reportDrawn: false};
 
     function pad(n) { return (n < 10 ? "0" : "") + n; }
     function dateOf(n) { return new Date(n * DAY_MS); }
@@ -88,7 +91,7 @@
     function clear() {
         S.groups.forEach(function (g) { S.map.removeLayer(g); });
         if (S.legend) { S.legend.remove(); }
-        S.groups = []; S.entries = []; S.legend = null;
+        S.groups = []; S.entries = []; S.legend = null; S.streams = []; S.live = [];
     }
 
     function build(pack) {
@@ -124,6 +127,10 @@
                 S.entries.push({from: f.from, to: f.to, layer: null, group: group, on: false,
                                 label: true, feature: f, opts: labelOpts});
             });
+            if (layer.chunks) {  // a big layer: its dated features come in chunks
+                S.streams.push({info: layer.chunks, group: group, opts: opts, chunks: {},
+                                asked: {}, used: {}});
+            }
             group.addTo(map);
             S.groups.push(group);
         });
@@ -151,23 +158,102 @@
         return e.layer;
     }
 
+    function chunkUrl(st, k) { return st.info.prefix + k + ".json"; }
+
+    function fetchChunk(st, k, tries) {  // once per chunk; a 404 (not built yet) is asked again
+        if (st.chunks[k] || (st.asked[k] && tries === 0)) { return; }
+        st.asked[k] = true;
+        fetch(chunkUrl(st, k), {credentials: "same-origin"}).then(function (r) {
+            if (r.status === 404 && tries < RETRIES) {
+                setTimeout(function () { if (S.streams.indexOf(st) >= 0) { fetchChunk(st, k, tries + 1); } },
+                           RETRY_MS);
+                return null;
+            }
+            if (!r.ok) { throw new Error("timeline chunk " + r.status); }
+            return r.json();
+        }).then(function (got) {
+            if (!got || S.streams.indexOf(st) < 0) { return; }
+            st.chunks[k] = got.features.map(function (f) {
+                return {from: f.from, to: f.to, layer: null, group: st.group, on: false,
+                        feature: f, opts: st.opts};
+            });
+            if (S.day !== null && needed(st, S.day).indexOf(k) >= 0) {
+                S.drawn = null;
+                view(S.day);
+            }
+        }).catch(function () { delete st.asked[k]; });  // the next step asks again
+    }
+
+    function needed(st, n) {  // timeline_chunks.ChunkPlan.needed
+        var k = Math.floor(n / st.info.days), out = [];
+        [k - 1, k].forEach(function (c) { if (st.info.have.indexOf(c) >= 0) { out.push(c); } });
+        return out;
+    }
+
+    function prefetch(st, n) {  // the chunks of the next and previous weeks, then forget far ones
+        var k = Math.floor(n / st.info.days);
+        if (!S.complete) { return; }  // what the day needs comes first
+        [k + 1, k - 2, k + 2].forEach(function (c) {
+            if (st.info.have.indexOf(c) >= 0) { fetchChunk(st, c, 0); }
+        });
+        var held = Object.keys(st.chunks).map(Number);
+        if (held.length <= KEEP_CHUNKS) { return; }
+        held.sort(function (a, b) { return Math.abs(b - k) - Math.abs(a - k); });
+        held.slice(0, held.length - KEEP_CHUNKS).forEach(function (c) {
+            if (Math.abs(c - k) <= 2) { return; }
+            st.chunks[c].forEach(function (e) { if (e.on) { st.group.removeLayer(e.layer); e.on = false; } });
+            delete st.chunks[c]; delete st.asked[c];
+        });
+    }
+
+    function turn(e, want) {
+        if (want !== e.on) {
+            if (want) { e.group.addLayer(make(e)); } else { e.group.removeLayer(e.layer); }
+            e.on = want;
+        }
+    }
+
+    function drawStreams(n) {  // the needed chunks' features; false while one is on its way
+        var complete = true, live = [], stamp = ++S.stamp;
+        S.streams.forEach(function (st) {
+            needed(st, n).forEach(function (k) {
+                var list = st.chunks[k];
+                if (!list) { complete = false; fetchChunk(st, k, 0); return; }
+                for (var i = 0; i < list.length; i++) {
+                    var e = list[i], want = valid(e, n);
+                    turn(e, want);
+                    if (want) { e.stamp = stamp; live.push(e); }
+                }
+            });
+        });
+        S.live.forEach(function (e) { if (e.stamp !== stamp && e.on) { turn(e, false); } });
+        S.live = live;
+        S.complete = complete;
+        S.streams.forEach(function (st) { prefetch(st, n); });
+        return complete;
+    }
+
     function draw() {
         S.frame = null;
         var n = S.day;
         if (S.pack === null || n === null) { return; }
         if (S.drawn !== n) {
             for (var i = 0; i < S.entries.length; i++) {
-                var e = S.entries[i], want = valid(e, n);
-                if (want !== e.on) {
-                    if (want) { e.group.addLayer(make(e)); } else { e.group.removeLayer(e.layer); }
-                    e.on = want;
-                }
+                var e = S.entries[i];
+                turn(e, valid(e, n));
             }
+            S.complete = drawStreams(n);
             S.drawn = n;
         }
-        S.map.getContainer().setAttribute("data-bm-day", iso(n));
-        window.__bmTimelineDrawn = {day: iso(n), at: performance.now(),
-            shown: S.entries.filter(function (e) { return e.on; }).length};
+        var box = S.map.getContainer();
+        box.setAttribute("data-bm-day", iso(n));
+        if (S.complete) { box.removeAttribute("data-bm-loading"); }
+        else { box.setAttribute("data-bm-loading", iso(n)); }
+        if (S.complete) {  // what the benchmarks and tests wait for: every layer of the day
+            window.__bmTimelineDrawn = {day: iso(n), at: performance.now(),
+                shown: S.entries.filter(function (e) { return e.on; }).length + S.live.length};
+            if (S.reportDrawn) { S.reportDrawn = false; report(); }
+        }
         if (S.strip) { S.strip.show(n); }
     }
 
@@ -182,6 +268,9 @@
         S.settleTimer = null;
         var gd = window.__GLOBAL_DATA__;
         if (!gd || !window.map || S.day === null || S.day === S.reported) { return; }
+        // A big layer's chunk still on its way: tell the server once the day is drawn, so
+        // its rerun does not hold up the drawing (both share the page's one thread).
+        if (!S.complete || S.drawn !== S.day) { S.reportDrawn = true; return; }
         S.reported = S.day;
         S.token += 1;
         gd.last_object_clicked_tooltip = "day:" + iso(S.day) + "#" + S.token;
