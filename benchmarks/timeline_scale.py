@@ -38,6 +38,8 @@ from benchmarks.timeline_bench import FRAME, OUT, _pct  # noqa: E402
 SCALE = OUT / "scale"
 APP = REPO / "dashboard" / "app.py"
 CHUNKS = REPO / "dashboard" / "static" / "timeline" / "chunks"
+#: The scale set's own workspace store: another data folder's seed must not mix with it.
+WORKSPACE = OUT / "workspace-scale"
 #: Dates typed in the strip's box, each at least two chunks from the others.
 FAR = ("2026-05-01", "2025-09-10", "2026-01-20", "2025-06-02", "2026-08-15",
        "2025-11-25", "2025-04-10", "2026-03-18")
@@ -73,6 +75,7 @@ def _summary(values: list[float]) -> dict[str, Any]:
 def restarts(cache: Path) -> dict[str, Any]:
     """First zones after a restart: layer cache on disk; chunk files kept, then removed."""
     os.environ["BRIEFING_CACHE_DIR"] = str(cache)
+    os.environ["BRIEFING_WORKSPACE"] = str(WORKSPACE)
     try:
         out = {}
         _coldstart.cold_start(APP, SCALE, frame=_coldstart.OURS[0],
@@ -85,6 +88,7 @@ def restarts(cache: Path) -> dict[str, Any]:
         return out
     finally:
         os.environ.pop("BRIEFING_CACHE_DIR", None)
+        os.environ.pop("BRIEFING_WORKSPACE", None)
 
 
 def steps(url: str) -> dict[str, Any]:
@@ -137,7 +141,8 @@ def main() -> int:
     result: dict[str, Any] = {"restarts": restarts(cache)}
     os.environ["BRIEFING_CACHE_DIR"] = str(cache)
     try:
-        with app_server(OUT, env={"BRIEFING_GEODATA": str(SCALE)}, timeout=600) as url:
+        with app_server(OUT, env={"BRIEFING_GEODATA": str(SCALE),
+                                  "BRIEFING_WORKSPACE": str(WORKSPACE)}, timeout=600) as url:
             result["warm"] = steps(url)
     finally:
         os.environ.pop("BRIEFING_CACHE_DIR", None)

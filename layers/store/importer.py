@@ -41,11 +41,14 @@ class LayerImport:
     changed: int = 0
     unchanged: int = 0
     not_in_file: int = 0
+    retired: int = 0
 
     def describe(self) -> str:
         """One line for the report."""
         extra = (f", {self.not_in_file} in the store but not in the file (left as they are)"
                  if self.not_in_file else "")
+        if self.retired:
+            extra += f", {self.retired} retired (no longer in the file)"
         return (f"{self.layer} ({self.path}): {self.added} new, {self.changed} changed, "
                 f"{self.unchanged} unchanged{extra}")
 
@@ -116,12 +119,17 @@ def _validate(spec: LayerSpec, catalog: Catalog) -> None:
 
 
 def import_text(store: Store, layer: str, data: bytes, *, path: str, user: str, source: str,
-                reason: str, own_sources: bool = False) -> LayerImport:
+                reason: str, own_sources: bool = False,
+                retire_left_by: str | None = None) -> LayerImport:
     """Record one layer file's text (already validated) against the store's latest.
 
     With ``own_sources`` each version records the publication its feature cites
     (its ``source`` property) and ``source`` only where a feature cites none: the
     catalog's seed says where each assessment comes from, not which file carried it.
+    With ``retire_left_by`` (the seed's user), a feature missing from the file whose
+    latest version that user wrote is retired: a new seed file that drops or renames
+    a zone must not leave the old one on the map beside its successor. A feature an
+    analyst edited or added since stays as it is.
     """
     text = data.decode("utf-8-sig")
     layout, pieces = split(text)
@@ -151,10 +159,19 @@ def import_text(store: Store, layer: str, data: bytes, *, path: str, user: str, 
             else:
                 result.changed += 1
                 closing.append(old.vid)
+        left = [v for f, v in current.items() if f not in seen and not v.retired]
+        for old in left:
+            if retire_left_by is not None and old.user == retire_left_by:
+                rows.append(version_row(
+                    layer=layer, fid=old.fid, seq=old.seq + 1, ord=old.ord, feature=old.feature,
+                    raw=old.raw, rec=at, user=user, source=source, confidence=old.confidence,
+                    reason=f"{reason} (no longer in the file)", action="retire",
+                    retired=True))
+                closing.append(old.vid)
+                result.retired += 1
         sql.supersede(conn, closing, at)
         sql.insert_versions(conn, rows)
-        result.not_in_file = len([f for f, v in current.items()
-                                  if f not in seen and not v.retired])
+        result.not_in_file = len(left) - result.retired
         _save_layout(conn, layer, Path(path).name, layout, hashlib.sha256(data).hexdigest())
     return result
 

@@ -3,7 +3,8 @@
 ``bash run.sh`` must work with no setup, so the app opens (and if need be creates)
 the store and imports the catalog's files into it. A file is imported again only
 when its bytes changed since it was last imported (a new seed from the data
-scripts); otherwise the store's own edits stand.
+scripts); otherwise the store's own edits stand. A feature the new file no longer
+holds is retired if the seed wrote its latest version (an analyst's edit stands).
 """
 
 from __future__ import annotations
@@ -57,9 +58,10 @@ def sync_seeds(store: Store, catalog: Catalog) -> SeedResult:
         where = f"{catalog.root.name}/{spec.path.name}"
         result = import_text(store, spec.id, data, path=str(spec.path), user=SEED_USER,
                              source=f"uncited feature of {where}",
-                             reason=f"{SEED_REASON}: {where}", own_sources=True)
+                             reason=f"{SEED_REASON}: {where}", own_sources=True,
+                             retire_left_by=SEED_USER)
         done.append(spec.id)
-        written += result.added + result.changed
+        written += result.added + result.changed + result.retired
     return SeedResult(tuple(done), written)
 
 

@@ -197,3 +197,37 @@ def test_the_seed_records_each_features_own_publication_not_the_file(store):
         assert version.user == SEED_USER and version.source == source, fid
         assert version.reason.endswith("geodata/events.geojson")
     assert not [v for v in versions.values() if v.source.endswith(".geojson")]
+
+
+def test_a_new_seed_file_retires_what_it_dropped_unless_an_analyst_edited_it(store_url,
+                                                                             tmp_path):
+    import shutil
+
+    from layers.core.catalog import load_catalog
+    from layers.store.seed import SEED_USER, sync_seeds
+    from layers.store.store import Store
+
+    folder = tmp_path / "geodata"
+    shutil.copytree(GEODATA, folder, ignore=shutil.ignore_patterns("scripts"))
+    store = Store(store_url, load_catalog(folder / "catalog.toml"))
+    try:
+        sync_seeds(store, store.catalog)
+        doc = json.loads((folder / "places.geojson").read_text(encoding="utf-8"))
+        dropped, edited = (f["properties"]["id"] for f in doc["features"][:2])
+        base = store.current("places", edited)
+        store.edit("places", edited, based_on=base.vid, provenance=PROV,
+                   properties={"name": "Renamed by an analyst"})
+        doc["features"] = doc["features"][2:]
+        (folder / "places.geojson").write_text(json.dumps(doc), encoding="utf-8")
+        result = sync_seeds(store, store.catalog)
+        assert result.layers == ("places",)
+        gone = store.current("places", dropped)
+        assert gone.retired and gone.user == SEED_USER and gone.action == "retire"
+        assert "no longer in the file" in gone.reason
+        kept = store.current("places", edited)
+        assert not kept.retired and kept.feature["properties"]["name"] == "Renamed by an analyst"
+        current = {v.fid for v in store.current_versions("places") if not v.retired}
+        assert current == {f["properties"]["id"] for f in doc["features"]} | {edited}
+        assert [v.action for v in store.history("places", dropped)] == ["import", "retire"]
+    finally:
+        store.close()
