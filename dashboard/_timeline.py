@@ -89,21 +89,27 @@ _PARTS = IdentityMemo(96)
 _METAS = IdentityMemo(96)
 
 
-def _part_url(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int, day: dt.date) -> str:
-    """The file of one layer's part at ``band``: built once per loaded frame.
+def _part_url(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int,
+              day: dt.date) -> tuple[str, list[str]]:
+    """One layer's part file at ``band``, and the addresses of the chunks ``day`` needs.
 
+    The part is built once per loaded frame; a layer that goes whole has no chunks.
     After an edit only the edited layer's frame is new (the store hands the others
     back as the same objects), so only its part is built and fetched again. A big
     layer's part names its date chunks instead of holding them; the ones ``day``
-    needs are written before the map is sent, the rest in the background.
+    needs are written before the map is sent (and the frame fetches them beside the
+    part), the rest in the background.
     """
     stream = _chunks.stream_for(spec, frame, band)
     chunks = None if stream is None else (stream.plan, stream.prefix)
     name, text = _PARTS.get([frame], (spec.id, repr(spec), band), lambda: _named(
         timeline_data.pack_json(timeline_data.layer_part(spec, frame, band, chunks=chunks))))
+    early: list[str] = []
     if stream is not None:
-        _chunks.ready(stream, timeline_data.day_number(day) or 0)
-    return _publish(name, text)
+        number = timeline_data.day_number(day) or 0
+        _chunks.ready(stream, number)
+        early = [f"{stream.prefix}{k}.json" for k in stream.plan.needed(number)]
+    return _publish(name, text), early
 
 
 def _meta_url(layers: Sequence[ShownLayer], parts: tuple[str, ...], band: int,
@@ -138,11 +144,13 @@ def frame_script(shown: Sequence[ShownLayer], *, day: dt.date,
     band = lod.zoom_band(zoom)
     seq = _server_seq(day)
     shown_day = st.session_state.get(SEQ_SHOWN, day)
-    parts = tuple(_part_url(spec, frame, band, day) for spec, frame in full)
+    made = [_part_url(spec, frame, band, day) for spec, frame in full]
+    parts = tuple(url for url, _ in made)
     meta = _meta_url(full, parts, band, bounds)
     own = [(s, f) for s, f in shown if s.kind in timeline_data.OWN_SCRIPT_KINDS]
     return timeline_data.frame_script(
         meta, parts, day=shown_day, seq=seq, bounds=bounds,
+        early=[url for _, urls in made for url in urls],
         own_script=feature_group_script(own, zoom=zoom, sources=sources, with_legend=False))
 
 

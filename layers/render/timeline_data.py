@@ -252,7 +252,8 @@ window.feature_group = window.feature_group || [];
 
 
 def frame_script(meta_url: str, part_urls: Sequence[str], *, day: dt.date, seq: int,
-                 bounds: tuple[dt.date, dt.date], own_script: str = "") -> str:
+                 bounds: tuple[dt.date, dt.date], own_script: str = "",
+                 early: Sequence[str] = ()) -> str:
     """The per-rerun ``feature_group`` script: where the pack's parts are and the server's day.
 
     Parameters
@@ -272,9 +273,13 @@ def frame_script(meta_url: str, part_urls: Sequence[str], *, day: dt.date, seq: 
         The rest of the script (:func:`layers.render.webmap_fast.feature_group_script`
         of the layers the timeline does not draw, e.g. the analyst's marks); it
         defines ``_bmBind`` and ``_bmLabel``.
+    early
+        Addresses of the date chunks the server's day needs (big layers only): the
+        frame fetches them at once, beside the parts that name them.
     """
     from layers.render.webmap_fast import js_json
 
     opts = js_json({"meta": meta_url, "parts": list(part_urls), "day": day_number(day),
-                    "seq": int(seq), "lo": day_number(bounds[0]), "hi": day_number(bounds[1])})
+                    "seq": int(seq), "lo": day_number(bounds[0]), "hi": day_number(bounds[1]),
+                    "early": list(early)})
     return own_script + _SHOW_JS.format(opts=opts)

@@ -60,6 +60,14 @@
         if (d.getUTCMonth() !== mo || d.getUTCDate() !== da) { return null; }
         return Math.round(ms / DAY_MS);
     }
+    var NAMED = {amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'"};
+    function unescapeText(html) {  // layers.render.escape.text's entities back to characters
+        return String(html || "").replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, function (m, e) {
+            if (e[0] !== "#") { return NAMED.hasOwnProperty(e) ? NAMED[e] : m; }
+            var code = e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+            return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
+        });
+    }
     function clamp(n) { return Math.max(S.lo, Math.min(S.hi, n)); }
     function valid(e, n) { return (e.from === null || e.from <= n) && (e.to === null || n < e.to); }
 
@@ -160,10 +168,18 @@
 
     function chunkUrl(st, k) { return st.info.prefix + k + ".json"; }
 
+    var early = {};  // chunk address -> the fetch started when the page named it
+    function getChunk(url) {
+        var got = early[url];
+        if (got) { delete early[url]; return got; }
+        return fetch(url, {credentials: "same-origin"});
+    }
+
     function fetchChunk(st, k, tries) {  // once per chunk; a 404 (not built yet) is asked again
         if (st.chunks[k] || (st.asked[k] && tries === 0)) { return; }
         st.asked[k] = true;
-        fetch(chunkUrl(st, k), {credentials: "same-origin"}).then(function (r) {
+        getChunk(chunkUrl(st, k)).then(function (r) {
+            if (r.status === 404 && tries === 0) { S.reported = null; report(true); }
             if (r.status === 404 && tries < RETRIES) {
                 setTimeout(function () { if (S.streams.indexOf(st) >= 0) { fetchChunk(st, k, tries + 1); } },
                            RETRY_MS);
@@ -263,14 +279,15 @@
         if (S.frame === null) { S.frame = requestAnimationFrame(draw); }
     }
 
-    function report() {
+    function report(now) {
         clearTimeout(S.settleTimer);
         S.settleTimer = null;
         var gd = window.__GLOBAL_DATA__;
         if (!gd || !window.map || S.day === null || S.day === S.reported) { return; }
         // A big layer's chunk still on its way: tell the server once the day is drawn, so
-        // its rerun does not hold up the drawing (both share the page's one thread).
-        if (!S.complete || S.drawn !== S.day) { S.reportDrawn = true; return; }
+        // its rerun does not hold up the drawing (both share the page's one thread); but at
+        // once when a chunk is not built yet, so the server builds the day's first.
+        if (!now && (!S.complete || S.drawn !== S.day)) { S.reportDrawn = true; return; }
         S.reported = S.day;
         S.token += 1;
         gd.last_object_clicked_tooltip = "day:" + iso(S.day) + "#" + S.token;
@@ -418,9 +435,8 @@
                 }
                 (pack.change_days || []).forEach(function (n) { tick(n, "bm-tl-tick", words(n)); });
                 (pack.events || []).forEach(function (e) {
-                    // e.name is escaped HTML text: parsed inertly, shown as text only
-                    var text = new DOMParser().parseFromString(e.name, "text/html").body.textContent;
-                    tick(e.day, "bm-tl-event", words(e.day) + " \u2014 " + text);
+                    // e.name is escaped HTML text: its entities decoded, shown as text only
+                    tick(e.day, "bm-tl-event", words(e.day) + " \u2014 " + unescapeText(e.name));
                 });
             };
             api.input = range;
@@ -432,6 +448,7 @@
 
     window.BMTimeline = {
         parseDay: parseDay,
+        unescapeText: unescapeText,
         iso: iso,
         words: words,
         state: S,
@@ -440,6 +457,9 @@
             S.map = map; S.helpers = helpers;
             S.lo = opts.lo; S.hi = opts.hi;
             if (!S.strip) { S.strip = makeStrip(map); }
+            (opts.early || []).forEach(function (u) {  // the day's chunks, beside the parts
+                if (!early[u]) { early[u] = fetch(u, {credentials: "same-origin"}); }
+            });
             if (opts.seq !== S.seq) {  // the server moved the date itself: follow it
                 S.seq = opts.seq;
                 S.day = clamp(opts.day);
