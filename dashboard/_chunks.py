@@ -31,6 +31,8 @@ FOLDER = _data.STATIC / "timeline" / "chunks"
 URL = f"{assets.STATIC_URL}/timeline/chunks"
 #: Chunk files kept on disk (the oldest go first): the scale set is ~200 per zoom band.
 KEEP_FILES = 3_000
+#: Longest pause of the builder between two chunks (it pauses as long as it built).
+MAX_PAUSE = 0.5
 _LOG = logging.getLogger("briefing.chunks")
 
 
@@ -106,6 +108,7 @@ class Builder(threading.Thread):
                 while not self._queue:
                     self._wake.wait()
                 stream = self._queue[0]
+            started = time.perf_counter()
             try:
                 done = self._one(stream)
             except Exception:  # never let the builder die: the frame retries, log it
@@ -114,7 +117,9 @@ class Builder(threading.Thread):
             if done:
                 with self._wake:
                     self._queue = [s for s in self._queue if s is not stream]
-            time.sleep(0.005)  # let the pages' own runs have the interpreter between chunks
+            # Half the time at most: the pages' own runs share this process's interpreter
+            # lock, and a chunk nobody waits for yet can come a moment later.
+            time.sleep(min(MAX_PAUSE, time.perf_counter() - started) + 0.005)
 
     def _one(self, stream: Stream) -> bool:
         """Build the next missing chunk nearest the stream's focus; True when none is left."""

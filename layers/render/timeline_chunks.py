@@ -5,13 +5,15 @@ weeks, 100,000 events) a layer's whole timeline is tens of megabytes even at map
 precision, and building it takes the server minutes. So a layer with more than
 :data:`MIN_FEATURES` features is cut by date:
 
-* a feature valid for at most :attr:`ChunkPlan.days` days goes into the chunk
-  of the day it starts on (chunk ``k`` holds starts in ``[k * days, (k + 1) * days)``);
+* a feature valid for at most ``days * reach`` days goes into the chunk of the
+  day it starts on (chunk ``k`` holds starts in ``[k * days, (k + 1) * days)``);
 * the rest (open ends, long-lived features) stay in the layer's part, sent whole.
 
-A day in chunk ``k`` then needs chunks ``k - 1`` and ``k`` only: a feature that
-started earlier than ``(k - 1) * days`` and lasts ``days`` at most has ended before
-day ``k * days``. The frame fetches those two, prefetches the neighbours and keeps
+A day in chunk ``k`` then needs chunks ``k - reach`` to ``k`` only: a feature that
+started before chunk ``k - reach`` and lasts ``days * reach`` at most has ended
+before chunk ``k`` began. ``days`` and ``reach`` are chosen per layer so that a day
+fetches as few days' features as possible (one-day events shown for a week: 4-day
+chunks, two back). The frame fetches those two, prefetches the neighbours and keeps
 what it fetched (``_assets/timeline.js``), so a step to a fetched date draws at
 once and a step to a new one costs one or two chunk files.
 
@@ -37,8 +39,11 @@ from layers.core.catalog import LayerSpec
 #: A layer with fewer features and fewer vertices than these is sent whole.
 MIN_FEATURES = 5_000
 MIN_VERTICES = 200_000
-#: Chunk lengths tried, in days: the shortest that holds :data:`SHARE` of the features whole.
-SPANS = (7, 14, 28, 56, 112, 224)
+#: Chunk lengths tried, in days.
+DAYS = (1, 2, 3, 4, 5, 7, 10, 14, 21, 28, 56, 112, 224)
+#: Most chunks a layer is cut into (files on disk, requests in the frame).
+MAX_CHUNKS = 200
+#: Share of the features that must have a closed validity short enough to be chunked.
 SHARE = 0.9
 
 
@@ -49,7 +54,10 @@ class ChunkPlan:
     Attributes
     ----------
     days
-        Days per chunk; also the longest validity a chunked feature has.
+        Days per chunk.
+    reach
+        How many chunks back a feature can still be valid: a chunked feature lasts
+        at most ``days * reach`` days, so a day in chunk ``k`` needs ``k - reach`` to ``k``.
     base
         Row positions sent with the layer's part (open ends, long-lived features).
     rows
@@ -57,18 +65,39 @@ class ChunkPlan:
     """
 
     days: int
+    reach: int
     base: np.ndarray
     rows: dict[int, np.ndarray]
 
     def needed(self, day: int) -> tuple[int, ...]:
         """The chunks that hold every chunked feature valid on ``day`` (a day number)."""
         k = day // self.days
-        return tuple(c for c in (k - 1, k) if c in self.rows)
+        return tuple(c for c in range(k - self.reach, k + 1) if c in self.rows)
 
     def by_distance(self, day: int) -> list[int]:
         """Every chunk, the ones the day needs first, then outward from it."""
         k = day // self.days
-        return sorted(self.rows, key=lambda c: (c not in (k - 1, k), abs(c - k + 0.5)))
+        first = set(self.needed(day))
+        middle = k - self.reach / 2
+        return sorted(self.rows, key=lambda c: (c not in first, abs(c - middle)))
+
+
+def _cut(lengths: np.ndarray, first: float, last: float) -> tuple[int, int] | None:
+    """``(days, reach)`` that fetch the fewest days per shown day, within :data:`MAX_CHUNKS`.
+
+    A day needs ``reach + 1`` chunks of ``days`` days; ``reach`` is what the
+    :data:`SHARE`-th longest closed validity takes.
+    """
+    longest = float(np.quantile(lengths, SHARE)) if len(lengths) else 1.0
+    best: tuple[int, int, int] | None = None
+    for days in DAYS:
+        if (last - first) / days + 1 > MAX_CHUNKS:
+            continue
+        reach = max(1, int(np.ceil(longest / days)))
+        window = (reach + 1) * days
+        if best is None or window < best[0]:
+            best = (window, days, reach)
+    return None if best is None else (best[1], best[2])
 
 
 def plan(starts: list[int | None], ends: list[int | None], *, vertices: int = 0,
@@ -78,20 +107,20 @@ def plan(starts: list[int | None], ends: list[int | None], *, vertices: int = 0,
 
     None when the layer is small enough to go whole (fewer than ``min_features``
     rows and ``min_vertices`` vertices in all), or when too few of its features
-    have a short, closed validity for chunks to save anything.
+    have a closed validity for chunks to save anything.
     """
     if len(starts) < min_features and vertices < min_vertices:
         return None
     lo = np.array([np.nan if s is None else s for s in starts], dtype=float)
     hi = np.array([np.nan if e is None else e for e in ends], dtype=float)
     closed = ~np.isnan(lo) & ~np.isnan(hi)
-    length = np.where(closed, hi - lo, np.inf)
-    for days in SPANS:
-        short = closed & (length <= days)
-        if short.mean() >= SHARE:
-            break
-    else:
+    if not len(lo) or closed.mean() < SHARE:
         return None
+    cut = _cut((hi - lo)[closed], float(np.nanmin(lo)), float(np.nanmax(lo)))
+    if cut is None:
+        return None
+    days, reach = cut
+    short = closed & (np.where(closed, hi - lo, np.inf) <= days * reach)
     chunk = np.where(short, np.floor_divide(np.nan_to_num(lo), days), -1).astype(np.int64)
     order = np.flatnonzero(short)
     rows: dict[int, np.ndarray] = {}
@@ -102,7 +131,7 @@ def plan(starts: list[int | None], ends: list[int | None], *, vertices: int = 0,
         cuts = np.flatnonzero(np.diff(keys)) + 1
         for part in np.split(order, cuts):
             rows[int(chunk[part[0]])] = part
-    return ChunkPlan(days=days, base=np.flatnonzero(~short), rows=rows)
+    return ChunkPlan(days=days, reach=reach, base=np.flatnonzero(~short), rows=rows)
 
 
 def content_token(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> str:

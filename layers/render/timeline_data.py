@@ -178,7 +178,8 @@ def layer_part(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int, *,
         return part
     plan, prefix = chunks
     part["features"] = _features(spec, frame.iloc[plan.base], band)
-    part["chunks"] = {"prefix": prefix, "days": plan.days, "have": sorted(plan.rows)}
+    part["chunks"] = {"prefix": prefix, "days": plan.days, "reach": plan.reach,
+                      "have": sorted(plan.rows)}
     return part
 
 

@@ -53,7 +53,8 @@ def test_many_vertices_alone_make_a_layer_big():
     starts, ends = [0, 7], [7, 14]
     assert tc.plan(starts, ends) is None
     plan = tc.plan(starts, ends, vertices=1_000_000)
-    assert plan is not None and plan.days == 7 and sorted(plan.rows) == [0, 1]
+    assert plan is not None and plan.days * plan.reach >= 7
+    assert sorted(np.concatenate(list(plan.rows.values())).tolist()) == [0, 1]
 
 
 def test_each_day_finds_every_feature_it_shows_in_the_chunks_it_needs(events_spec):
@@ -61,8 +62,9 @@ def test_each_day_finds_every_feature_it_shows_in_the_chunks_it_needs(events_spe
     starts, ends = td.validity(events_spec, frame)
     plan = tc.plan(starts, ends, min_features=1000)
     assert plan is not None
-    # one-day events stay on the map 8 days (their window): the first span that holds them
-    assert plan.days == 14
+    # one-day events stay on the map 8 days (their window): over 300 days, 2-day chunks
+    # four back, so a day fetches 10 days of events (two 14-day chunks would be 28)
+    assert plan.days * plan.reach >= 8 and (plan.days, plan.reach) == (2, 4)
     base_ids = set(frame["id"].iloc[plan.base])
     assert base_ids == {f"e{i}" for i in range(0, 3000, 97)}  # the long-lived ones
     for offset in (0, 13, 14, 15, 150, 299, 310):
@@ -81,11 +83,22 @@ def test_every_row_is_in_exactly_one_place(events_spec):
 
 
 def test_the_builder_starts_with_what_the_day_needs_then_goes_outward():
-    plan = tc.plan([0, 7, 14, 21, 28, 35, 42], [7, 14, 21, 28, 35, 42, 49], vertices=10**6)
-    assert plan.needed(22) == (2, 3)
-    assert plan.by_distance(22)[:2] == [2, 3]
-    assert set(plan.by_distance(22)[2:4]) == {1, 4}
-    assert plan.by_distance(22)[-1] == 6
+    starts = list(range(0, 70, 7))
+    plan = tc.plan(starts, [s + 7 for s in starts], vertices=10**6)
+    day = 36
+    first = plan.needed(day)
+    assert first and all(day // plan.days - plan.reach <= k <= day // plan.days for k in first)
+    order = plan.by_distance(day)
+    assert order[:len(first)] == sorted(first, key=lambda k: abs(k - (day // plan.days
+                                                                  - plan.reach / 2)))
+    distances = [abs(k - day // plan.days) for k in order[len(first):]]
+    assert distances[0] <= distances[-1] and sorted(order) == sorted(plan.rows)
+
+
+def test_a_layer_over_many_days_is_cut_in_at_most_max_chunks():
+    starts = list(range(0, 6000))
+    plan = tc.plan(starts, [s + 1 for s in starts])
+    assert plan is not None and len(plan.rows) <= tc.MAX_CHUNKS
 
 
 def test_a_layer_of_long_lived_features_is_not_cut(events_spec):
@@ -98,13 +111,13 @@ def test_the_part_names_its_chunks_and_each_chunk_holds_its_features(events_spec
     plan = tc.plan(*td.validity(events_spec, frame), min_features=1000)
     part = td.layer_part(events_spec, frame, 8, chunks=(plan, "/app/static/timeline/chunks/t-"))
     assert part["features"] == []
-    assert part["chunks"] == {"prefix": "/app/static/timeline/chunks/t-", "days": 14,
-                              "have": sorted(plan.rows)}
+    assert part["chunks"] == {"prefix": "/app/static/timeline/chunks/t-", "days": plan.days,
+                              "reach": plan.reach, "have": sorted(plan.rows)}
     k = part["chunks"]["have"][3]
     chunk = td.chunk_part(events_spec, frame, 8, plan, k)
     assert chunk["k"] == k
     assert len(chunk["features"]) == len(plan.rows[k])
-    assert all(f["from"] // 14 == k for f in chunk["features"])
+    assert all(f["from"] // plan.days == k for f in chunk["features"])
     names = {f["properties"]["_tip"].split("</b>")[0].rsplit(">", 1)[1]
              for f in chunk["features"]}
     assert names == set(frame["name"].iloc[plan.rows[k]])

@@ -24,7 +24,7 @@
     var SPEEDS = [1, 2, 5, 10, 20];
     var SETTLE_MS = 400;
     var packs = {};
-    var KEEP_CHUNKS = 24;       // a streamed layer's chunks kept in memory (the nearest stay)
+    var KEEP_CHUNKS = 40;       // a streamed layer's chunks kept in memory (the nearest stay)
     var RETRY_MS = 300, RETRIES = 100;  // a chunk the server has not built yet answers 404
     var S = {map: null, url: null, urls: [], seq: null, day: null, lo: null, hi: null, pack: null,
              entries: [], groups: [], legend: null, strip: null, token: 0, playing: false,
@@ -202,21 +202,23 @@
 
     function needed(st, n) {  // timeline_chunks.ChunkPlan.needed
         var k = Math.floor(n / st.info.days), out = [];
-        [k - 1, k].forEach(function (c) { if (st.info.have.indexOf(c) >= 0) { out.push(c); } });
+        for (var c = k - st.info.reach; c <= k; c++) {
+            if (st.info.have.indexOf(c) >= 0) { out.push(c); }
+        }
         return out;
     }
 
     function prefetch(st, n) {  // the chunks of the next and previous weeks, then forget far ones
         var k = Math.floor(n / st.info.days);
         if (!S.complete) { return; }  // what the day needs comes first
-        [k + 1, k - 2, k + 2].forEach(function (c) {
+        [k + 1, k - st.info.reach - 1, k + 2].forEach(function (c) {
             if (st.info.have.indexOf(c) >= 0) { fetchChunk(st, c, 0); }
         });
         var held = Object.keys(st.chunks).map(Number);
         if (held.length <= KEEP_CHUNKS) { return; }
         held.sort(function (a, b) { return Math.abs(b - k) - Math.abs(a - k); });
         held.slice(0, held.length - KEEP_CHUNKS).forEach(function (c) {
-            if (Math.abs(c - k) <= 2) { return; }
+            if (c >= k - st.info.reach - 1 && c <= k + 2) { return; }
             st.chunks[c].forEach(function (e) { if (e.on) { st.group.removeLayer(e.layer); e.on = false; } });
             delete st.chunks[c]; delete st.asked[c];
         });
