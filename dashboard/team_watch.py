@@ -1,39 +1,45 @@
 """One watcher per app process: when the shared store changes, every page here reruns.
 
-A thread polls the store's data version every :data:`POLL_SECONDS` (one cheap
-query per process, however many sessions it serves; a poll per session would
-cost each of them a fragment run a second). When the version moves (an edit
-saved by any process) or the store goes away or comes back, it asks every
-session of this process to rerun, as Streamlit's own "run on save" does when a
-source file changes, so the change shows within about a second, without a reload.
-The requests are spread over up to a second (:data:`GAP_SECONDS` apart), not fired
-at once.
-Button presses are not replayed: the rerun keeps the widgets' values, as ``st.rerun()``.
+A thread waits on the store's notifications (:class:`layers.store.listen.Listener`:
+every write ends with ``NOTIFY briefing_store``, delivered on commit) and looks at
+the store's data version at least every :data:`POLL_SECONDS` (the fallback: one
+cheap query per process, however many sessions it serves, which also notices a
+store gone away or come back). When the version moves it asks every session of
+this process to rerun, as Streamlit's own "run on save" does when a source file
+changes, so the change shows within about a second, without a reload.
+
+The sessions rerun one at a time (:func:`rerun_in_turn`): the next is asked when
+the previous one's run has ended. Fired every 50 ms instead, a dozen reruns ran
+side by side on the process's one interpreter lock, each slowed by all the others
+and every analyst's own step queued behind them all; in turn, a step shares the
+lock with at most one watch run, and the pages still all rerun as fast as the
+process can run them. Button presses are not replayed: the rerun keeps the
+widgets' values, as ``st.rerun()``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import random
 import threading
-import time
+from collections.abc import Iterable
 
 import streamlit as st
 
+from layers.store.listen import Listener
 from layers.store.live import StoreDownError, note_version, read_version
 
-#: Seconds between two looks at the store.
+#: Seconds between two looks at the store when no notification comes.
 POLL_SECONDS = 0.5
-#: Seconds between two sessions' reruns after a change: spread over at most
-#: :data:`SPREAD_SECONDS`, so a dozen pages rerunning at once do not queue behind each
-#: other (and behind the analysts' own steps) for the process's one interpreter lock.
-GAP_SECONDS = 0.05
-SPREAD_SECONDS = 1.0
+#: Longest wait for one session's rerun before the next session is asked (a page
+#: that closed, or a run stopped for the analyst's own step, ends no watch run).
+TURN_SECONDS = 1.0
 _LOG = logging.getLogger("briefing.team")
 
 
 class Watcher(threading.Thread):
-    """Polls ``url``'s data version and reruns this process's sessions on a change."""
+    """Waits for ``url``'s writes (notified, else polled) and reruns this process's sessions."""
 
     def __init__(self, url: str) -> None:
         super().__init__(name="briefing-store-watch", daemon=True)
@@ -43,72 +49,128 @@ class Watcher(threading.Thread):
         #: The sessions of this process that showed a page (see :func:`register`).
         self.sessions: set[str] = set()
         self.stopping = threading.Event()
+        self.listener = Listener(url)
 
     def run(self) -> None:  # pragma: no cover - exercised by the team tests
-        """Poll until the process ends (a daemon thread: it never holds the exit)."""
-        while not self.stopping.wait(POLL_SECONDS):
+        """Watch until the process ends (a daemon thread: it never holds the exit)."""
+        while not self.stopping.is_set():
+            self.listener.wait(POLL_SECONDS)
             try:
-                seen: object = read_version(self.url)
-            except StoreDownError:
-                seen = "store down"
+                self.look()
             except Exception:  # never let the watcher die; log and look again
                 _LOG.exception("store watch failed")
-                continue
-            if self.version is not None and seen != self.version:
-                self.changes += 1
-                if not isinstance(seen, str):  # the pages' cached version moves first
-                    note_version(self.url, seen)
-                rerun_all_sessions(self.sessions, gap=min(
-                    GAP_SECONDS, SPREAD_SECONDS / max(1, len(self.sessions))))
-            self.version = seen
+                self.stopping.wait(POLL_SECONDS)
+        self.listener.close()
+
+    def look(self) -> bool:
+        """Read the data version; on a change, rerun the sessions in turn. True if changed."""
+        try:
+            seen: object = read_version(self.url)
+        except StoreDownError:
+            seen = "store down"
+        changed = self.version is not None and seen != self.version
+        self.version = seen
+        if changed:
+            self.changes += 1
+            if not isinstance(seen, str):  # the pages' cached version moves first
+                note_version(self.url, seen)
+            rerun_in_turn(self.sessions, stopping=self.stopping)
+        return changed
+
+
+class _Asked:
+    """The watch's rerun requests: asked, then running, then ended (one event each)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.asked: dict[str, threading.Event] = {}
+        self.running: dict[str, threading.Event] = {}
+
+    def ask(self, session_id: str) -> threading.Event:
+        with self.lock:
+            done = self.asked[session_id] = threading.Event()
+        return done
+
+    def take(self, session_id: str) -> bool:
+        with self.lock:
+            done = self.asked.pop(session_id, None)
+            if done is None:
+                return False
+            self.running[session_id] = done
+        return True
+
+    def ended(self, session_id: str) -> None:
+        with self.lock:
+            done = self.running.pop(session_id, None)
+        if done is not None:
+            done.set()
 
 
 #: Sessions asked to rerun by the watch and not yet run since (their next run is the
 #: watch's, which :func:`dashboard.team.timed_run` logs apart from the analysts' steps).
-_ASKED: set[str] = set()
-_ASKED_LOCK = threading.Lock()
+_ASKED = _Asked()
 
 
 def take_asked(session_id: str) -> bool:
-    """True (once) if the watch asked ``session_id`` to rerun since its last run."""
-    with _ASKED_LOCK:
-        if session_id in _ASKED:
-            _ASKED.discard(session_id)
-            return True
-    return False
+    """True (once) if the watch asked ``session_id`` to rerun since its last run started."""
+    return _ASKED.take(session_id)
 
 
-def rerun_all_sessions(session_ids: set[str], gap: float = 0.0) -> int:
-    """Ask each still-open session in ``session_ids`` to rerun; how many were asked.
+def run_ended(session_id: str) -> None:
+    """A run :func:`take_asked` claimed has ended: the watch may ask the next session."""
+    _ASKED.ended(session_id)
 
-    Only Streamlit's public runtime calls: ``Runtime.instance().get_app_session``
-    (thread-safe) and ``AppSession.request_rerun(None)``, which reruns with the
-    widget values the session holds, as ``st.rerun()`` does (no button is pressed
-    again). Sessions that have closed are forgotten. ``gap`` seconds pass between
-    two requests.
+
+def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
+                  stopping: threading.Event | None = None, runtime: object = None) -> int:
+    """Ask each still-open session in ``session_ids`` to rerun, one after the other.
+
+    The next session is asked when the previous one's run has ended
+    (:func:`run_ended`) or after ``turn`` seconds. Only Streamlit's public runtime
+    calls: ``Runtime.instance().get_app_session`` (thread-safe) and
+    ``AppSession.request_rerun(None)``, which reruns with the widget values the
+    session holds, as ``st.rerun()`` does. Sessions that have closed are forgotten.
+    Returns how many were asked.
     """
+    runtime = runtime if runtime is not None else _runtime()
+    if runtime is None:  # no runtime (AppTest, a script run bare): nothing to rerun
+        return 0
+    asked = 0
+    for sid in _open_sessions(runtime, session_ids):
+        if stopping is not None and stopping.is_set():
+            break
+        done = _ASKED.ask(sid)
+        try:
+            runtime.get_app_session(sid).request_rerun(None)
+        except Exception:  # a session closing as we ask: skip it
+            take_asked(sid)
+            continue
+        asked += 1
+        done.wait(turn)
+    return asked
+
+
+def _runtime() -> object:
     try:
         from streamlit.runtime import Runtime
 
-        runtime = Runtime.instance()
-    except Exception:  # no runtime (AppTest, a script run bare): nothing to rerun
-        return 0
-    asked = 0
-    for sid in list(session_ids):
-        session = runtime.get_app_session(sid)
-        if session is None:
+        return Runtime.instance()
+    except Exception:
+        return None
+
+
+def _open_sessions(runtime: object, session_ids: set[str]) -> Iterable[str]:
+    """The ids still open, in a new order each time (no page is always the last).
+
+    The closed ones leave ``session_ids``.
+    """
+    ids = list(session_ids)
+    random.shuffle(ids)
+    for sid in ids:
+        if runtime.get_app_session(sid) is None:  # type: ignore[attr-defined]
             session_ids.discard(sid)
             continue
-        if asked and gap:
-            time.sleep(gap)
-        try:
-            with _ASKED_LOCK:
-                _ASKED.add(sid)
-            session.request_rerun(None)
-            asked += 1
-        except Exception:  # a session closing as we ask: skip it
-            continue
-    return asked
+        yield sid
 
 
 def register() -> None:
@@ -130,5 +192,4 @@ def watcher(url: str) -> Watcher:
     except StoreDownError:
         watch.version = "store down"
     watch.start()
-    time.sleep(0)
     return watch

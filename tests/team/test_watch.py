@@ -1,0 +1,145 @@
+"""The live watch: woken by the store's NOTIFY, pages rerun one at a time (no server needed)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from dashboard import team_watch
+from layers.store.listen import Listener, conninfo
+from layers.store.store import Store
+
+
+class FakeSession:
+    """A page whose rerun runs on a thread of its own, as Streamlit's script runner does."""
+
+    def __init__(self, sid: str, log: list, seconds: float = 0.02, runs: bool = True) -> None:
+        self.sid, self.log, self.seconds, self.runs = sid, log, seconds, runs
+
+    def request_rerun(self, client_state: object) -> None:
+        assert client_state is None  # the widget values the session holds, as st.rerun()
+        if self.runs:
+            threading.Thread(target=self._run).start()
+
+    def _run(self) -> None:
+        assert team_watch.take_asked(self.sid)
+        assert not team_watch.take_asked(self.sid)  # once per request
+        self.log.append(("start", self.sid, time.monotonic()))
+        time.sleep(self.seconds)
+        self.log.append(("end", self.sid, time.monotonic()))
+        team_watch.run_ended(self.sid)
+
+
+class FakeRuntime:
+    def __init__(self, sessions: dict[str, FakeSession]) -> None:
+        self.sessions = sessions
+
+    def get_app_session(self, sid: str) -> FakeSession | None:
+        return self.sessions.get(sid)
+
+
+def test_sessions_rerun_one_after_the_other_and_closed_ones_are_forgotten():
+    log: list = []
+    runtime = FakeRuntime({f"s{k}": FakeSession(f"s{k}", log) for k in range(5)})
+    ids = {f"s{k}" for k in range(5)} | {"closed"}
+    asked = team_watch.rerun_in_turn(ids, runtime=runtime, turn=2.0)
+    assert asked == 5
+    assert "closed" not in ids and len(ids) == 5
+    events = [(kind, sid) for kind, sid, _ in log]
+    assert len(events) == 10
+    # One at a time: every run ends before the next starts.
+    for k in range(0, 10, 2):
+        assert events[k][0] == "start" and events[k + 1] == ("end", events[k][1])
+    assert {sid for _, sid in events} == {f"s{k}" for k in range(5)}
+
+
+def test_a_page_that_never_runs_holds_the_turn_for_at_most_turn_seconds():
+    log: list = []
+    runtime = FakeRuntime({"gone": FakeSession("gone", log, runs=False),
+                           "live": FakeSession("live", log)})
+    start = time.monotonic()
+    asked = team_watch.rerun_in_turn({"gone", "live"}, runtime=runtime, turn=0.2)
+    assert asked == 2
+    assert time.monotonic() - start < 1.0
+    assert [e[:2] for e in log] == [("start", "live"), ("end", "live")]
+    team_watch.take_asked("gone")  # leave no request behind for other tests
+
+
+def test_the_order_changes_so_no_page_is_always_last():
+    lasts = set()
+    for _ in range(30):
+        log: list = []
+        runtime = FakeRuntime({f"s{k}": FakeSession(f"s{k}", log, 0.0) for k in range(4)})
+        team_watch.rerun_in_turn(set(runtime.sessions), runtime=runtime, turn=1.0)
+        lasts.add(log[-1][1])
+    assert len(lasts) > 1
+
+
+def test_no_runtime_no_reruns():
+    assert team_watch.rerun_in_turn({"a"}) == 0  # AppTest and bare scripts have none
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgresql+psycopg://u:p%40ss@127.0.0.1:5433/briefing",
+     "postgresql://u:p%40ss@127.0.0.1:5433/briefing"),
+    ("postgresql://postgres@127.0.0.1:55442/briefing",
+     "postgresql://postgres@127.0.0.1:55442/briefing"),
+    ("sqlite:////tmp/store.sqlite", None),
+    ("/tmp/not-a-url", None),
+])
+def test_the_listener_speaks_libpq_to_postgresql_only(url, expected):
+    assert conninfo(url) == expected
+
+
+def test_a_sqlite_store_has_no_notifications_so_the_listener_only_sleeps(tmp_path):
+    listener = Listener(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    start = time.monotonic()
+    assert listener.wait(0.1) is False
+    assert 0.09 <= time.monotonic() - start < 1.0
+    assert not listener.listening
+
+
+def test_a_listener_whose_database_is_away_retries_later_without_raising():
+    listener = Listener("postgresql+psycopg://nobody@127.0.0.1:9/none")  # port 9: refused
+    assert listener.wait(0.05) is False
+    assert not listener.listening
+
+
+def test_a_write_wakes_the_listener_at_once(pg_database):
+    listener = Listener(pg_database)
+    store = Store(pg_database)
+    try:
+        assert listener.wait(0.05) is False  # connected and listening; nothing yet
+        assert listener.listening
+
+        def write() -> None:
+            time.sleep(0.2)
+            with store.write():  # any write transaction notifies on commit
+                pass
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        start = time.monotonic()
+        assert listener.wait(5.0) is True
+        assert time.monotonic() - start < 2.0  # woken by the write, not the timeout
+        writer.join()
+        assert listener.heard >= 1
+    finally:
+        listener.close()
+        store.close()
+
+
+def test_the_watch_reads_the_new_version_after_a_write(pg_database):
+    store = Store(pg_database)
+    watch = team_watch.Watcher(pg_database)
+    try:
+        assert watch.look() is False  # the first look only learns the version
+        assert watch.look() is False
+        with store.write():
+            pass
+        assert watch.look() is True and watch.changes == 1
+    finally:
+        watch.listener.close()
+        store.close()
