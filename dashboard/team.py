@@ -29,7 +29,7 @@ from dashboard._map import FIRST
 from dashboard._sidebar import md_text
 from dashboard.identity import IDENTITY, current_identity, team_mode
 from dashboard.team_edit import render_team_edit
-from dashboard.team_watch import register, run_ended, take_asked
+from dashboard.team_watch import register, run_ended, run_started
 from layers.store.live import (
     StoreDownError,
     current_version,
@@ -154,13 +154,13 @@ def timed_run() -> Iterator[None]:
     first = st.session_state.get(FIRST) != "done"
     session_id = _session_id()
     # The live watch's run (another process saved), not the analyst's own.
-    watched = session_id is not None and take_asked(session_id)
+    watched = session_id is not None and run_started(session_id)
     start = time.perf_counter()
     try:
         yield
     finally:
-        if watched:  # the watch asks its next session now
-            run_ended(str(session_id))
+        if session_id is not None:  # the watch may ask its next session now
+            run_ended(session_id)
         if path:
             record = {"t": round(time.time(), 3),
                       "ms": round((time.perf_counter() - start) * 1000, 2),

@@ -78,47 +78,55 @@ class Watcher(threading.Thread):
         return changed
 
 
-class _Asked:
-    """The watch's rerun requests: asked, then running, then ended (one event each)."""
+class _Runs:
+    """The pages' runs as the watch sees them: asked for, running, ended (an event each)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.asked: dict[str, threading.Event] = {}
-        self.running: dict[str, threading.Event] = {}
+        self.active: dict[str, threading.Event] = {}
 
     def ask(self, session_id: str) -> threading.Event:
+        """The watch asks ``session_id`` to rerun: the event is set when that run ends."""
         with self.lock:
             done = self.asked[session_id] = threading.Event()
         return done
 
-    def take(self, session_id: str) -> bool:
+    def start(self, session_id: str) -> bool:
+        """A run of ``session_id`` begins; True if it is the one the watch asked for."""
         with self.lock:
             done = self.asked.pop(session_id, None)
-            if done is None:
-                return False
-            self.running[session_id] = done
-        return True
+            self.active[session_id] = done or threading.Event()
+        return done is not None
 
-    def ended(self, session_id: str) -> None:
+    def end(self, session_id: str) -> None:
         with self.lock:
-            done = self.running.pop(session_id, None)
+            done = self.active.pop(session_id, None)
         if done is not None:
             done.set()
 
+    def wait_idle(self, session_id: str, seconds: float) -> None:
+        """Wait (at most ``seconds``) for a run of ``session_id`` in progress to end."""
+        with self.lock:
+            running = self.active.get(session_id)
+        if running is not None:
+            running.wait(seconds)
 
-#: Sessions asked to rerun by the watch and not yet run since (their next run is the
-#: watch's, which :func:`dashboard.team.timed_run` logs apart from the analysts' steps).
-_ASKED = _Asked()
+
+#: Every page run of this process starts and ends here (:func:`dashboard.team.timed_run`),
+#: so the watch knows which run it asked for (logged apart from the analysts' steps)
+#: and when it ended.
+_RUNS = _Runs()
 
 
-def take_asked(session_id: str) -> bool:
-    """True (once) if the watch asked ``session_id`` to rerun since its last run started."""
-    return _ASKED.take(session_id)
+def run_started(session_id: str) -> bool:
+    """A page run begins; True (once) if the watch asked for it since the last one."""
+    return _RUNS.start(session_id)
 
 
 def run_ended(session_id: str) -> None:
-    """A run :func:`take_asked` claimed has ended: the watch may ask the next session."""
-    _ASKED.ended(session_id)
+    """A page run has ended: the watch may ask the next session."""
+    _RUNS.end(session_id)
 
 
 def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
@@ -126,10 +134,12 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
     """Ask each still-open session in ``session_ids`` to rerun, one after the other.
 
     The next session is asked when the previous one's run has ended
-    (:func:`run_ended`) or after ``turn`` seconds. Only Streamlit's public runtime
-    calls: ``Runtime.instance().get_app_session`` (thread-safe) and
-    ``AppSession.request_rerun(None)``, which reruns with the widget values the
-    session holds, as ``st.rerun()`` does. Sessions that have closed are forgotten.
+    (:func:`run_ended`) or after ``turn`` seconds; a session whose own run is in
+    progress is asked when that run ends (or after ``turn`` seconds). Only
+    Streamlit's public runtime calls: ``Runtime.instance().get_app_session``
+    (thread-safe) and ``AppSession.request_rerun(None)``, which reruns with the
+    widget values the session holds, as ``st.rerun()`` does. Sessions that have
+    closed are forgotten.
     Returns how many were asked.
     """
     runtime = runtime if runtime is not None else _runtime()
@@ -139,11 +149,15 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
     for sid in _open_sessions(runtime, session_ids):
         if stopping is not None and stopping.is_set():
             break
-        done = _ASKED.ask(sid)
+        # A run in progress (the analyst's own step, an editor's save) is let finish:
+        # asked now, it would be stopped and started again, its work thrown away.
+        _RUNS.wait_idle(sid, turn)
+        done = _RUNS.ask(sid)
         try:
             runtime.get_app_session(sid).request_rerun(None)
         except Exception:  # a session closing as we ask: skip it
-            take_asked(sid)
+            run_started(sid)
+            run_ended(sid)
             continue
         asked += 1
         done.wait(turn)

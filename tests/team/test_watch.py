@@ -24,8 +24,7 @@ class FakeSession:
             threading.Thread(target=self._run).start()
 
     def _run(self) -> None:
-        assert team_watch.take_asked(self.sid)
-        assert not team_watch.take_asked(self.sid)  # once per request
+        assert team_watch.run_started(self.sid)  # the run the watch asked for
         self.log.append(("start", self.sid, time.monotonic()))
         time.sleep(self.seconds)
         self.log.append(("end", self.sid, time.monotonic()))
@@ -64,7 +63,8 @@ def test_a_page_that_never_runs_holds_the_turn_for_at_most_turn_seconds():
     assert asked == 2
     assert time.monotonic() - start < 1.0
     assert [e[:2] for e in log] == [("start", "live"), ("end", "live")]
-    team_watch.take_asked("gone")  # leave no request behind for other tests
+    team_watch.run_started("gone")  # leave no request behind for other tests
+    team_watch.run_ended("gone")
 
 
 def test_the_order_changes_so_no_page_is_always_last():
@@ -75,6 +75,21 @@ def test_the_order_changes_so_no_page_is_always_last():
         team_watch.rerun_in_turn(set(runtime.sessions), runtime=runtime, turn=1.0)
         lasts.add(log[-1][1])
     assert len(lasts) > 1
+
+
+def test_a_run_in_progress_is_let_finish_before_the_watch_asks():
+    log: list = []
+    runtime = FakeRuntime({"busy": FakeSession("busy", log)})
+    assert team_watch.run_started("busy") is False  # the analyst's own step begins
+
+    def step() -> None:
+        time.sleep(0.3)
+        log.append(("own end", "busy", time.monotonic()))
+        team_watch.run_ended("busy")
+
+    threading.Thread(target=step).start()
+    assert team_watch.rerun_in_turn({"busy"}, runtime=runtime, turn=2.0) == 1
+    assert [e[0] for e in log] == ["own end", "start", "end"]  # asked after, not during
 
 
 def test_no_runtime_no_reruns():
