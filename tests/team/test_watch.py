@@ -92,6 +92,47 @@ def test_a_run_in_progress_is_let_finish_before_the_watch_asks():
     assert [e[0] for e in log] == ["own end", "start", "end"]  # asked after, not during
 
 
+def test_the_first_page_asked_leads_and_the_others_follow_when_its_run_ended():
+    log: list = []
+    runtime = FakeRuntime({f"s{k}": FakeSession(f"s{k}", log, 0.05) for k in range(3)})
+
+    def lead(sid: str) -> None:
+        log.append(("lead", sid, time.monotonic()))
+
+    def done() -> None:
+        log.append(("published", "", time.monotonic()))
+
+    team_watch.rerun_in_turn(set(runtime.sessions), runtime=runtime, turn=2.0,
+                             lead=lead, led=done)
+    kinds = [(kind, sid) for kind, sid, _ in log]
+    first = kinds[0][1]
+    assert kinds[:4] == [("lead", first), ("start", first), ("end", first), ("published", "")]
+    assert [k for k, _ in kinds[4:]] == ["start", "end", "start", "end"]
+
+
+def test_pages_keep_the_published_version_while_the_lead_builds_the_new_one():
+    watch = team_watch.Watcher("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    watch.published = 3
+    assert watch.version_for("a") == 3 and watch.version_for(None) == 3
+    watch.pending = 4
+    watch._lead("a")
+    assert watch.version_for("a") == 4  # the lead builds the new version
+    assert watch.version_for("b") == 3 and watch.version_for(None) == 3  # the others wait
+    watch.publish()
+    assert watch.version_for("a") == watch.version_for("b") == 4
+    assert watch.pending is None and watch.lead is None
+
+
+def test_without_a_watch_a_page_uses_the_stores_version(monkeypatch):
+    monkeypatch.setattr(team_watch, "current_version", lambda url: ("store's", url))
+    assert team_watch.page_version("nowhere://x") == ("store's", "nowhere://x")
+    watch = team_watch.Watcher("nowhere://x")
+    monkeypatch.setitem(team_watch._WATCHERS, "nowhere://x", watch)
+    assert team_watch.page_version("nowhere://x") == ("store's", "nowhere://x")  # none yet
+    watch.published = 7
+    assert team_watch.page_version("nowhere://x") == 7
+
+
 def test_no_runtime_no_reruns():
     assert team_watch.rerun_in_turn({"a"}) == 0  # AppTest and bare scripts have none
 
@@ -151,10 +192,15 @@ def test_the_watch_reads_the_new_version_after_a_write(pg_database):
     watch = team_watch.Watcher(pg_database)
     try:
         assert watch.look() is False  # the first look only learns the version
+        watch.published = watch.version
         assert watch.look() is False
         with store.write():
             pass
+        before = watch.published
         assert watch.look() is True and watch.changes == 1
+        # No page to lead here (no runtime): the new version is published at once.
+        assert watch.published == watch.version and watch.published != before
+        assert watch.pending is None
     finally:
         watch.listener.close()
         store.close()
