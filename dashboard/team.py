@@ -26,6 +26,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from dashboard._map import FIRST
+from dashboard._priority import WATCH_NICE, lowered
 from dashboard._sidebar import md_text
 from dashboard.identity import IDENTITY, current_identity, team_mode
 from dashboard.team_edit import render_team_edit
@@ -157,7 +158,9 @@ def timed_run() -> Iterator[None]:
     watched = session_id is not None and run_started(session_id)
     start = time.perf_counter()
     try:
-        yield
+        # The watch's rerun gives way to the analysts' own steps (dashboard._priority).
+        with lowered(WATCH_NICE if watched else 0):
+            yield
     finally:
         if session_id is not None:  # the watch may ask its next session now
             run_ended(session_id)
