@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard._memo import IdentityMemo
 from layers.core.catalog import LayerSpec, geodata_dir, load_catalog
 from layers.core.loaded import LoadedLayers
-from layers.core.sources import with_source_numbers
+from layers.core.sources import numbered_sources, source_groups, with_source_numbers
 from layers.core.timeline import change_dates, parse_date
 from layers.core.view import MapView, view_layers
 from layers.ingest.catalog_layers import load_catalog_layers
@@ -158,5 +158,20 @@ def shown_layers(loaded: LoadedLayers, view: MapView) -> list[tuple[LayerSpec, g
     """
     cut = view_layers(loaded, view)
     key = tuple((spec.id, repr(spec)) for spec, _ in cut)
-    return list(_SHOWN.get([frame for _, frame in cut], key,
-                           lambda: with_source_numbers(cut)[0]))
+    return list(_SHOWN.get([frame for _, frame in cut], key, lambda: with_source_numbers(
+        cut, numbered_sources((frame for _, frame in cut), groups=_source_groups))[0]))
+
+
+#: Each as-of cut's sources grouped (most of the numbering's cost), once per cut.
+_GROUPS = IdentityMemo(256)
+
+
+def _source_groups(frame: gpd.GeoDataFrame) -> list[tuple[str, list[str], str]]:
+    """:func:`~layers.core.sources.source_groups` once per frame object.
+
+    An edit changes one layer: the page's other layers keep their cuts (the same
+    frames for the same date), so after an edit each page regroups only the edited
+    layer's cut instead of all of them (on every page of the process, each on its
+    own date). The numbers themselves are still made per view, as before.
+    """
+    return _GROUPS.get([frame], "groups", lambda: source_groups(frame))

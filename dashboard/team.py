@@ -26,10 +26,11 @@ from collections.abc import Iterator
 import streamlit as st
 
 from dashboard._map import FIRST
+from dashboard._priority import WATCH_NICE, lowered
 from dashboard._sidebar import md_text
 from dashboard.identity import IDENTITY, current_identity, team_mode
 from dashboard.team_edit import render_team_edit
-from dashboard.team_watch import register
+from dashboard.team_watch import register, run_ended, run_started
 from layers.store.live import (
     StoreDownError,
     current_version,
@@ -134,14 +135,11 @@ def runs(tab: object) -> bool:
     return bool(getattr(tab, "open", True))
 
 
-def _asked_by_watch() -> bool:
-    """True if this run is the live watch's (another process saved), not the analyst's."""
+def _session_id() -> str | None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    from dashboard.team_watch import take_asked
-
     ctx = get_script_run_ctx()
-    return bool(ctx is not None and take_asked(ctx.session_id))
+    return None if ctx is None else ctx.session_id
 
 
 @contextlib.contextmanager
@@ -155,11 +153,17 @@ def timed_run() -> Iterator[None]:
     path = os.environ.get("BRIEFING_STEP_LOG")
     # A session's first page (dashboard.app draws its map first, then the rest).
     first = st.session_state.get(FIRST) != "done"
-    watched = _asked_by_watch()
+    session_id = _session_id()
+    # The live watch's run (another process saved), not the analyst's own.
+    watched = session_id is not None and run_started(session_id)
     start = time.perf_counter()
     try:
-        yield
+        # The watch's rerun gives way to the analysts' own steps (dashboard._priority).
+        with lowered(WATCH_NICE if watched else 0):
+            yield
     finally:
+        if session_id is not None:  # the watch may ask its next session now
+            run_ended(session_id)
         if path:
             record = {"t": round(time.time(), 3),
                       "ms": round((time.perf_counter() - start) * 1000, 2),

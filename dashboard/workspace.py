@@ -67,13 +67,27 @@ def _data_version(store: Store) -> object:
     return current_version(store_url()) if team_mode() else store.data_version()
 
 
+def _layers_version(store: Store) -> object:
+    """The version the page's layers are keyed by.
+
+    In team mode, the one the process's watch has published
+    (:func:`dashboard.team_watch.page_version`), so a step never waits for the
+    rebuild after an edit elsewhere.
+    """
+    if not team_mode():
+        return store.data_version()
+    from dashboard.team_watch import page_version
+
+    return page_version(store_url())
+
+
 def state_key(files: tuple) -> tuple:
     """What the page's caches depend on besides the files: store writes and "known on"."""
     store = get_store(files)
     if store is None:
         return ("files",)
     try:
-        version = _data_version(store)
+        version = _layers_version(store)
     except LayersError as exc:
         st.session_state[PROBLEM] = str(exc)
         return ("files",)

@@ -14,6 +14,7 @@ layer (one entry per site, at its ``site`` point), with their ``other_names``.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -128,14 +129,25 @@ def strip_articles(text: str) -> str:
     return " ".join(kept or words)
 
 
+@functools.lru_cache(maxsize=8192)
+def _name_keys(name: str) -> tuple[str, str]:
+    """A name's key, and its key without articles: once per distinct name.
+
+    A search scores every name of every entry, and folding them again on every
+    search was half its cost (the page resolves its two places on every new
+    gazetteer, i.e. after every edit of the sites in the team deployment).
+    """
+    return phonetic_key(name), phonetic_key(strip_articles(name))
+
+
 def _best_name(query_key: str, query_bare: str, names: Iterable[str]) -> tuple[float, str]:
     """Best score over an entry's names; the main name wins ties (it comes first)."""
     best, matched = 0.0, ""
     for name in names:
         if not name:
             continue
-        score = max(_score(query_key, name),
-                    _score(query_bare, strip_articles(name)) * 0.98)
+        key, bare = _name_keys(name)
+        score = max(_score(query_key, key), _score(query_bare, bare) * 0.98)
         if score > best:
             best, matched = score, name
     return best, matched
@@ -145,8 +157,8 @@ def _skeleton(key: str) -> str:
     return re.sub(r"[aeiou]", "", key)
 
 
-def _score(query_key: str, name: str) -> float:
-    key = phonetic_key(name)
+def _score(query_key: str, key: str) -> float:
+    """How well a name's ``key`` (:func:`phonetic_key`) matches the query's."""
     if not key or not query_key:
         return 0.0
     if key == query_key:
@@ -256,6 +268,9 @@ class Gazetteer:
         entry = self.ids.get(raw.lower())
         if entry is not None:
             return Located(entry.name, entry.lat, entry.lon, f"id {raw}")
+        exact = self._exact(raw)
+        if exact is not None:
+            return exact
         hits = self.search(raw, limit=5)
         if hits and hits[0].score >= RESOLVE_SCORE:
             best = hits[0]
@@ -265,6 +280,29 @@ class Gazetteer:
         raise PlaceNotFoundError(f"{raw!r} is not a place, site, feature id or 'lat,lon'. "
                                  f"Closest names: {near}. Fix: check the spelling, or give "
                                  "coordinates as lat,lon (e.g. 34.915,35.874).")
+
+
+    def _exact(self, raw: str) -> Located | None:
+        """The entry a name of which folds to ``raw`` exactly, as :meth:`search` ranks it.
+
+        An exact name scores 1.0, above anything else; among several, the shorter main
+        name wins, then the first. Found without scoring every other name fuzzily.
+        """
+        query_key = phonetic_key(raw)
+        if len(query_key) < 2:
+            return None
+        best: tuple[Entry, str] | None = None
+        for entry in self.entries:
+            matched = next((n for n in entry.names if n and _name_keys(n)[0] == query_key),
+                           None)
+            if matched is not None and (best is None or (len(entry.name), entry.name)
+                                        < (len(best[0].name), best[0].name)):
+                best = (entry, matched)
+        if best is None:
+            return None
+        entry, matched = best
+        how = "name" if matched == entry.name else f"other name {matched!r}"
+        return Located(entry.name, entry.lat, entry.lon, how)
 
 
 def _split_names(value: object) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ the "On the map" table and every export's source block agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +98,9 @@ def supports_text(supports: Sequence[str], shown: int = SUPPORTS_SHOWN) -> str:
 
 
 def numbered_sources(frames: Iterable[gpd.GeoDataFrame | pd.DataFrame], *,
-                     exclude: Iterable[str] = ()) -> list[Source]:
+                     exclude: Iterable[str] = (),
+                     groups: Callable[[pd.DataFrame], Iterable[tuple[str, list[str], str]]]
+                     | None = None) -> list[Source]:
     """Each distinct reference of the features, numbered by publication, then date.
 
     Alphabetical by publication, oldest first within one, as a briefer's source list reads
@@ -112,12 +114,17 @@ def numbered_sources(frames: Iterable[gpd.GeoDataFrame | pd.DataFrame], *,
         The layers (a frame without ``source`` is skipped).
     exclude
         References left out of the list (e.g. the basemap credit, given on its own).
+    groups
+        :func:`source_groups`, or a caller's memo of it: grouping is most of the cost,
+        and a page that keeps its frames (the same object for the same layer and date)
+        groups each once instead of on every run.
     """
     skip = set(exclude)
+    group = groups or source_groups
     supports: dict[str, list[str]] = {}
     known: dict[str, int] = {}
     for frame in frames:
-        for value, names, refs in _grouped(frame):
+        for value, names, refs in group(frame):
             numbers = [int(n) for n in refs.split(",") if n.strip().isdigit()]
             split = split_references(value)
             if len(numbers) == len(split):
@@ -137,7 +144,7 @@ def numbered_sources(frames: Iterable[gpd.GeoDataFrame | pd.DataFrame], *,
                   key=lambda s: s.number)
 
 
-def _grouped(frame: pd.DataFrame) -> Iterable[tuple[str, list[str], str]]:
+def source_groups(frame: pd.DataFrame) -> list[tuple[str, list[str], str]]:
     """(source value, distinct feature names, its numbers) per distinct source value.
 
     Grouping first keeps a 100,000-row upload citing a handful of sources to a handful

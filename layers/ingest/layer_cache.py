@@ -12,7 +12,9 @@ kept as GeoParquet under :func:`cache_dir`, keyed by a SHA-256 of
 
 A cache file holds data only (Parquet, plus the layer's problems as JSON): it
 can never run code, unlike a pickle. A layer is cached only if it reads back
-identical to what was loaded; any failure to read or write the cache falls back
+identical to what was loaded, and only if loading it took at least
+:data:`WRITE_MIN_SECONDS` (a small layer parses faster than its entry is written,
+checked and read back); any failure to read or write the cache falls back
 to loading the file. ``BRIEFING_CACHE_DIR`` moves the cache, and set to ``off``
 (or empty) turns it off.
 """
@@ -25,6 +27,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +43,11 @@ _OFF = {"", "0", "off", "no", "false", "none"}
 _LIBRARIES = ("shapely", "geopandas", "pandas", "pyarrow", "pyproj", "numpy")
 #: Files of the cache format itself: bump when the layout changes.
 _FORMAT = "1"
+#: A layer that loads faster than this is not kept: writing and checking its entry
+#: costs more than loading it again (the catalog's small layers: 15-20 ms to load,
+#: ~70 ms to write). In the team deployment every edit gives a layer new bytes, and
+#: each app process paid that write for every edit; the zones (0.5 s) stay cached.
+WRITE_MIN_SECONDS = 0.1
 
 
 def cache_dir() -> Path | None:
@@ -96,8 +104,10 @@ def cached_load(path: Path, kind: str, coverage: shapely.Geometry | None, limits
     frame = _read(folder, key)
     if frame is not None:
         return frame
+    start = time.perf_counter()
     frame = load()
-    _write(folder, key, frame)
+    if time.perf_counter() - start >= WRITE_MIN_SECONDS:
+        _write(folder, key, frame)
     return frame
 
 

@@ -36,15 +36,21 @@ FRAMES_DIR = Path(tempfile.gettempdir()) / "briefing-store-frames"
 
 
 def materialize(text: str, file_name: str) -> Path:
-    """The layer's text as a file named like the original (messages name it), by content."""
+    """The layer's text as a file named like the original (messages name it), by content.
+
+    Every app process of the team deployment writes the same new text at the same
+    moment after an edit (they are told at once): each writes a temporary file of
+    its own, then moves it into place, so no process renames another's file away.
+    """
     data = text.encode("utf-8")
     folder = FRAMES_DIR / hashlib.sha256(data).hexdigest()[:24]
     path = folder / file_name
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{file_name}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{file_name}.", suffix=".tmp",
+                                         delete=False) as handle:
+            handle.write(data)
+        Path(handle.name).replace(path)
     return path
 
 

@@ -109,3 +109,16 @@ def test_real_gazetteer_holds_places_and_sites(real):
     layers = {e.layer for e in real.entries}
     assert layers == {"places", "installations"}
     assert len({e.key for e in real.entries if e.layer == "installations"}) >= 10
+
+
+def test_an_exact_name_resolves_as_the_search_ranks_it(real):
+    """resolve's short way for exact names gives what the full search gives first."""
+    for entry in real.entries:
+        for name in entry.names:
+            if not name or name.lower() in real.ids:
+                continue
+            top = real.search(name, limit=1)[0]
+            found = real.resolve(name)
+            how = "name" if top.matched == top.entry.name else f"other name {top.matched!r}"
+            assert (found.label, found.lat, found.lon, found.how) == (
+                top.entry.name, top.entry.lat, top.entry.lon, how), name

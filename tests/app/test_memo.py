@@ -46,3 +46,44 @@ def test_only_the_newest_entries_are_kept():
     memo.get([frames[0]], "k", lambda: calls.append("again") or 0)  # evicted: computed again
     memo.get([frames[2]], "k", lambda: calls.append("no") or 2)  # kept
     assert calls == ["again"]
+
+
+
+def _numbers(shown) -> list[list[str]]:
+    return [list(frame["source_refs"]) for _, frame in shown]
+
+
+def test_after_an_edit_a_page_regroups_only_the_edited_layers_cut(monkeypatch):
+    """shown_layers: the same numbers as unmemoised, the unchanged layers' cuts grouped once."""
+    import datetime as dt
+
+    from dashboard import _data
+    from layers.core import sources
+    from layers.core.catalog import load_catalog
+    from layers.core.view import MapView
+    from layers.ingest.catalog_layers import load_catalog_layers
+    from tests.conftest import GEODATA
+
+    loaded = load_catalog_layers(load_catalog(GEODATA / "catalog.toml"))
+    # As the store's frames come: without numbers of their own (the view numbers them).
+    for key, frame in loaded.frames.items():
+        loaded.frames[key] = frame.drop(columns=[sources.REFS_COLUMN])
+    view = MapView(day=dt.date(2024, 12, 8), layer_ids=tuple(loaded.frames))
+    grouped: list[int] = []
+    real = sources.source_groups
+    monkeypatch.setattr(_data, "source_groups", lambda f: grouped.append(id(f)) or real(f))
+    _data._SHOWN.clear()
+    _data._GROUPS.clear()
+
+    def unmemoised(shown):
+        return sources.with_source_numbers(
+            [(spec, frame.drop(columns=[sources.REFS_COLUMN])) for spec, frame in shown])[0]
+
+    first = _data.shown_layers(loaded, view)
+    assert len(grouped) == len(first) == 5
+    assert _numbers(first) == _numbers(unmemoised(first))
+    loaded.frames["installations"] = loaded.frames["installations"].copy()  # an edit
+    grouped.clear()
+    again = _data.shown_layers(loaded, view)
+    assert len(grouped) == 1  # only the edited layer's cut
+    assert _numbers(again) == _numbers(unmemoised(again))

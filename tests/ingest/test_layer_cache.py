@@ -18,6 +18,7 @@ LIMITS = (1, 2)
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv(_layer_cache.ENV, str(folder))
+    monkeypatch.setattr(_layer_cache, "WRITE_MIN_SECONDS", 0.0)  # the tests' layers are tiny
     return folder
 
 
@@ -100,3 +101,13 @@ def test_failed_validation_is_not_cached(cache, write_geojson):
             _layer_cache.cached_load(path, "places", None, LIMITS,
                                      lambda: load_layer(path, "places"))
     assert not list(cache.glob("*.parquet"))
+
+
+def test_a_layer_that_loads_fast_is_not_worth_an_entry(cache, write_geojson, monkeypatch):
+    monkeypatch.setattr(_layer_cache, "WRITE_MIN_SECONDS", 60.0)
+    path = write_geojson([feature("a")])
+    load, calls = _counting_loader(path)
+    _layer_cache.cached_load(path, "generic", None, LIMITS, load)
+    _layer_cache.cached_load(path, "generic", None, LIMITS, load)
+    assert len(calls) == 2  # loaded each time: nothing was written
+    assert not list(cache.glob("*.parquet")) and not list(cache.glob("*.tmp"))
