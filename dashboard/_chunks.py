@@ -20,7 +20,6 @@ import threading
 import time
 
 import geopandas as gpd
-import shapely
 
 from dashboard import _data
 from dashboard._memo import IdentityMemo
@@ -68,9 +67,7 @@ _STREAMS = IdentityMemo(16)
 def stream_for(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int) -> Stream | None:
     """The layer's stream at ``band``, or None when it goes whole (a small layer)."""
     def make() -> Stream | None:
-        starts, ends = timeline_data.validity(spec, frame)
-        vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum())
-        plan = timeline_chunks.plan(starts, ends, vertices=vertices)
+        plan = timeline_data.chunk_plan(spec, frame)
         if plan is None:
             return None
         return Stream(spec, frame, band, plan,

@@ -33,6 +33,7 @@ from layers.core.catalog import LayerSpec
 from layers.render import escape as esc
 from layers.render import lod as _lod
 from layers.render.timeline_chunks import ChunkPlan
+from layers.render.timeline_chunks import plan as _plan
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 
@@ -181,6 +182,13 @@ def layer_part(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int, *,
     part["chunks"] = {"prefix": prefix, "days": plan.days, "reach": plan.reach,
                       "have": sorted(plan.rows)}
     return part
+
+
+def chunk_plan(spec: LayerSpec, frame: gpd.GeoDataFrame) -> ChunkPlan | None:
+    """How a layer's timeline is cut into date chunks, or None if it goes whole."""
+    starts, ends = validity(spec, frame)
+    vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum())
+    return _plan(starts, ends, vertices=vertices)
 
 
 def chunk_part(spec: LayerSpec, frame: gpd.GeoDataFrame, band: int, plan: ChunkPlan,
