@@ -310,3 +310,39 @@ def test_standalone_html_names_the_coast_and_draws_diamonds(tmp_path):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "standalone-coast-z9.png"))
         assert not log.blocked and not log.page_errors
+
+
+def test_site_labels_stay_inside_the_map_at_the_opening_view(app_url):
+    """A site label drawn left of its site flips to the right where the map's edge cuts it."""
+    with offline_page() as (page, log):
+        _, frame = _open(page, f"{app_url}/?date=2024-12-08")
+        page.wait_for_timeout(800)  # labels are placed after the layers (briefing.js)
+        found = frame.evaluate("""() => {
+            const box = map_div.getContainer().getBoundingClientRect(), out = {};
+            const controls = [...document.querySelectorAll('.leaflet-left .leaflet-control')]
+                .map((el) => el.getBoundingClientRect());
+            document.querySelectorAll('.leaflet-tooltip.bm-label').forEach((el) => {
+                const r = el.getBoundingClientRect();
+                if (el.offsetParent === null) { return; }
+                out[el.textContent] = {inside: r.left >= box.left && r.right <= box.right,
+                    under: controls.filter((o) => r.left < o.right && r.right > o.left
+                                           && r.top < o.bottom && r.bottom > o.top).length};
+            });
+            return out;
+        }""")
+        bases = {name: seen for name, seen in found.items() if name in BASES}
+        assert set(bases) == set(BASES), found
+        for name, seen in bases.items():
+            assert seen == {"inside": True, "under": 0}, (name, seen)
+        # and when the map moves so the label fits on its own side again, it goes back
+        _view(page, frame, 35.2, 36.4, 8)
+        page.wait_for_timeout(600)
+        sides = frame.evaluate("""() => {
+            const out = {};
+            map_div.eachLayer((l) => { const t = l.getTooltip && l.getTooltip();
+                if (t && t.options.permanent && BASE_NAMES.includes(t.getContent())) {
+                    out[t.getContent()] = t.options.direction; } });
+            return out;
+        }""".replace("BASE_NAMES", str(list(BASES))))
+        assert sides == dict.fromkeys(BASES, "left"), sides
+        assert log.blocked == []

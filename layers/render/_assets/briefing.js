@@ -98,6 +98,39 @@
     });
   }
 
+  /* A site label drawn to the left of its site (layers.render.site_labels) that runs off the
+     map or under the map's left-hand controls is drawn on the other side, and back when it
+     fits again: "Khmeimim air base" sat under the drawing tools at the opening view. */
+  function keepLabelsInside(map) {
+    var box = map.getContainer().getBoundingClientRect(), blocks = [];
+    Array.prototype.forEach.call(map.getContainer().querySelectorAll(
+      ".leaflet-left .leaflet-control"), function (el) { blocks.push(el.getBoundingClientRect()); });
+    function clear(l, r, t, b) {
+      return l >= box.left && r <= box.right && !blocks.some(function (o) {
+        return l < o.right && r > o.left && t < o.bottom && b > o.top;
+      });
+    }
+    map.eachLayer(function (layer) {
+      var tip = layer.getTooltip && layer.getTooltip();
+      if (!tip || !tip.options.permanent || !tip._container || !tip._map) { return; }
+      if (tip._bmSide === undefined) {
+        if (tip.options.direction !== "left") { return; }
+        tip._bmSide = {direction: "left", offset: tip.options.offset};
+      }
+      var r = tip._container.getBoundingClientRect(), flipped = tip.options.direction === "right";
+      var width = r.right - r.left;
+      if (!flipped && !clear(r.left, r.right, r.top, r.bottom)) {
+        tip.options.direction = "right";
+        tip.options.offset = [6, 0];
+        tip.update();
+      } else if (flipped && clear(r.left - width - 12, r.left - 12, r.top, r.bottom)) {
+        tip.options.direction = tip._bmSide.direction;
+        tip.options.offset = tip._bmSide.offset;
+        tip.update();
+      }
+    });
+  }
+
   function labelRank(el) {
     for (var i = 0; i < LABEL_PRIORITY.length; i++) {
       if (el.classList.contains(LABEL_PRIORITY[i][0])) { return LABEL_PRIORITY[i][1]; }
@@ -229,7 +262,9 @@
     }
     function later() {
       if (timer) { clearTimeout(timer); }
-      timer = setTimeout(function () { timer = null; raiseSites(map); declutter(map); }, 60);
+      timer = setTimeout(function () {
+        timer = null; raiseSites(map); keepLabelsInside(map); declutter(map);
+      }, 60);
     }
     map.on("popupopen", function (e) {
       var src = e.popup._source;
