@@ -21,7 +21,7 @@ from dashboard._sidebar import md_text
 from layers.core.view import Overlay
 from layers.errors import LayersError
 from layers.ingest.upload import UploadLimits, load_upload
-from layers.store.workspace import Item, delete_item, item_content, save_item
+from layers.store.workspace import Item, delete_item, item_content, save_item, update_payload
 
 KIND = "upload"
 SHARED = "uploads:shared"  # the checkbox: share new uploads with the team
@@ -101,6 +101,29 @@ def reopen(item: Item, limits: UploadLimits, color_index: int
                                     color_index=color_index,
                                     columns=item.payload.get("columns") or None)
     return data, overlay, problems
+
+
+def keep_look(saved: Saved | None, look: dict[str, str]) -> None:
+    """Keep an upload's name, colour and symbol with its item (the owner's only).
+
+    Someone else's shared upload may be restyled for this session, not for its owner.
+    """
+    store = workspace.get_store()
+    if saved is None or store is None or saved.owner != workspace.current_user():
+        return
+    try:
+        update_payload(store, saved.item_id, saved.owner, {"look": look})
+        workspace.forget_items()
+    except LayersError as exc:
+        st.session_state[PROBLEM] = str(exc)
+
+
+def saved_look(item: Item) -> dict[str, str]:
+    """The name, colour and symbol kept with an item (see :func:`keep_look`)."""
+    look = item.payload.get("look")
+    if not isinstance(look, dict):
+        return {}
+    return {k: str(v) for k, v in look.items() if k in ("title", "color", "shape")}
 
 
 def saved_of(item: Item) -> Saved:

@@ -143,7 +143,9 @@ def _reopen_saved(limits: UploadLimits) -> None:
         if any(a.digest == digest and a.name == name for a in layers.values()):
             continue
         overlay = _unique(overlay, layers)
-        layers[overlay.spec.id] = Accepted(overlay, name, digest, saved_uploads.saved_of(item))
+        accepted = restyle(Accepted(overlay, name, digest, saved_uploads.saved_of(item)),
+                           **saved_uploads.saved_look(item))
+        layers[overlay.spec.id] = accepted
         st.session_state[COLORS_USED] += 1
 
 
@@ -301,8 +303,12 @@ def _style_form(layer_id: str, accepted: Accepted) -> None:
     def apply(what: str) -> None:  # only the field changed: a new symbol keeps the colours
         layers: dict[str, Accepted] = st.session_state[LAYERS]
         if layer_id in layers:
-            layers[layer_id] = restyle(layers[layer_id],
-                                       **{what: st.session_state.get(keys[what])})
+            new = restyle(layers[layer_id], **{what: st.session_state.get(keys[what])})
+            layers[layer_id] = new
+            spec = new.overlay.spec
+            kept = spec.title if what == "title" else (spec.style or {}).get(what)
+            if kept:  # what the restyle took (a bad colour or symbol is not kept)
+                saved_uploads.keep_look(new.saved, {what: str(kept)})
 
     st.text_input("Name on the map", value=spec.title, key=keys["title"], on_change=apply,
                   args=("title",), max_chars=80)

@@ -71,6 +71,32 @@ def save_item(store: Store, *, kind: str, name: str, owner: str, payload: dict[s
     return Item.from_row(row)
 
 
+def update_payload(store: Store, item_id: int, owner: str, changes: dict[str, Any]) -> bool:
+    """Merge ``changes`` into the owner's item's payload; False if it is not theirs or gone.
+
+    A mapping in ``changes`` merges into the mapping kept under its key.
+
+    The item keeps its id, bytes and place in the list: a restyled upload is the same
+    upload, not a new one.
+    """
+    with store.write() as conn:
+        row = conn.execute(sa.text("SELECT payload FROM workspace_items WHERE item_id = :i "
+                                   "AND owner = :owner"),
+                           {"i": int(item_id), "owner": owner.strip()}).first()
+        if row is None:
+            return False
+        payload = json.loads(row[0])
+        for key, value in changes.items():  # a mapping merges into the one kept
+            old = payload.get(key)
+            payload[key] = {**old, **value} if isinstance(old, dict) and isinstance(
+                value, dict) else value
+        conn.execute(sa.text("UPDATE workspace_items SET payload = :payload WHERE "
+                             "item_id = :i AND owner = :owner"),
+                     {"i": int(item_id), "owner": owner.strip(),
+                      "payload": json.dumps(payload, ensure_ascii=False)})
+    return True
+
+
 def list_items(store: Store, viewer: str, kind: str | None = None) -> list[Item]:
     """Items the viewer may see: their own, and everyone's shared ones; newest first."""
     sql = (f"SELECT {_COLUMNS} FROM workspace_items WHERE (owner = :viewer OR shared) ")

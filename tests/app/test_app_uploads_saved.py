@@ -102,3 +102,34 @@ def test_the_page_lists_a_saved_upload_in_a_new_session():
     assert any("sites" in m.value and "saved, private" in m.value for m in at.markdown)
     toggle = at.toggle(key="layer:overlay:upload-sites")
     assert toggle.value is True  # on the map, in the layer list, in the exports
+
+
+def test_a_renamed_and_recoloured_upload_comes_back_so_and_only_its_owner_keeps_it():
+    at = _upload(_session(**{"uploads:shared": True}))
+    at.text_input(key="uploads:title:upload-sites").input("Port <b>sites</b>").run()
+    at.color_picker(key="uploads:color:upload-sites").pick("#00CED1").run()
+    assert not at.exception, at.exception
+    [item] = _items("ana")
+    assert item.payload["look"] == {"title": "Port <b>sites</b>", "color": "#00ced1"}
+
+    again = AppTest.from_function(style_app, default_timeout=120)
+    again.session_state["workspace:user"] = "ana"
+    again.run()
+    assert [t.value for t in again.text if t.value.startswith("look ")] == [
+        "look upload-sites: Port <b>sites</b> | #00ced1"]
+
+    other = AppTest.from_function(style_app, default_timeout=120)
+    other.session_state["workspace:user"] = "ben"
+    other.run()
+    other.color_picker(key="uploads:color:upload-sites").pick("#123456").run()
+    [item] = _items("ana")
+    assert item.payload["look"]["color"] == "#00ced1"  # ben's colour is his session's only
+
+
+def style_app() -> None:
+    import streamlit as st
+
+    from dashboard.uploads import render_uploads
+
+    for o in render_uploads():
+        st.text(f"look {o.spec.id}: {o.spec.title} | {o.spec.style.get('color')}")
