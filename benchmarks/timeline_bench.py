@@ -113,6 +113,16 @@ def _ws_bytes(cdp: Any) -> list[int]:
     return sizes
 
 
+def latencies_ms(bench: dict[str, Any]) -> list[float]:
+    """Each noted key press to the first day drawn after it (see :data:`_PROBE`)."""
+    out = []
+    for key in bench["keys"]:
+        after = [at for _, at in bench["draws"] if at >= key]
+        if after:
+            out.append(after[0] - key)
+    return out
+
+
 def key_steps(page: Any, frame: Any, steps: int, gap_ms: int) -> dict[str, Any]:
     """``steps`` ArrowRight presses ``gap_ms`` apart; latency of each to its drawn layers."""
     frame.evaluate(_PROBE)
@@ -121,12 +131,7 @@ def key_steps(page: Any, frame: Any, steps: int, gap_ms: int) -> dict[str, Any]:
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(gap_ms)
     page.wait_for_timeout(1500)  # the settled date's rerun
-    bench = frame.evaluate("window.__bench")
-    latencies = []
-    for key in bench["keys"]:
-        after = [at for _, at in bench["draws"] if at >= key]
-        if after:
-            latencies.append(after[0] - key)
+    latencies = latencies_ms(frame.evaluate("window.__bench"))
     return {"steps": steps, "gap_ms": gap_ms, "median_ms": statistics.median(latencies),
             "p95_ms": _pct(latencies, 0.95), "max_ms": max(latencies)}
 

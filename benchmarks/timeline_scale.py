@@ -34,7 +34,7 @@ for path in (REPO, REPO / "tests"):
         sys.path.insert(0, str(path))
 
 from benchmarks import _coldstart, generate  # noqa: E402
-from benchmarks.timeline_bench import FRAME, OUT, _pct  # noqa: E402
+from benchmarks.timeline_bench import _PROBE, FRAME, OUT, _pct, latencies_ms  # noqa: E402
 
 SCALE = OUT / "scale"
 APP = REPO / "dashboard" / "app.py"
@@ -44,29 +44,6 @@ WORKSPACE = OUT / "workspace-scale"
 #: Dates typed in the strip's box, each at least two chunks from the others.
 FAR = ("2026-05-01", "2025-09-10", "2026-01-20", "2025-06-02", "2026-08-15",
        "2025-11-25", "2025-04-10", "2026-03-18")
-#: In the frame: each key's timestamp, each fully drawn day (timeline.js sets it).
-_PROBE = """() => {
-    window.__bench = {keys: [], draws: []};
-    document.addEventListener('keydown', (e) => window.__bench.keys.push(e.timeStamp), true);
-    let last = null;
-    const poll = () => {
-        const d = window.__bmTimelineDrawn;
-        if (d && d.at !== last) { last = d.at; window.__bench.draws.push([d.day, d.at]); }
-        requestAnimationFrame(poll);
-    };
-    requestAnimationFrame(poll);
-}"""
-
-
-def _latencies(bench: dict[str, Any]) -> list[float]:
-    out = []
-    for key in bench["keys"]:
-        after = [at for _, at in bench["draws"] if at >= key]
-        if after:
-            out.append(after[0] - key)
-    return out
-
-
 def _summary(values: list[float]) -> dict[str, Any]:
     return {"n": len(values), "median_ms": statistics.median(values) if values else None,
             "p95_ms": _pct(values, 0.95) if values else None,
@@ -125,7 +102,7 @@ def steps(url: str) -> dict[str, Any]:
             page.keyboard.press("ArrowRight")
             page.wait_for_timeout(150)
         page.wait_for_timeout(1500)
-        near = _latencies(frame.evaluate("window.__bench"))
+        near = latencies_ms(frame.evaluate("window.__bench"))
         far = []
         box = frame.locator(".bm-tl-input")
         for day in FAR:
@@ -135,7 +112,7 @@ def steps(url: str) -> dict[str, Any]:
             frame.wait_for_function(
                 f"() => window.__bmTimelineDrawn && window.__bmTimelineDrawn.day === '{day}'",
                 timeout=60_000)
-            far += _latencies(frame.evaluate("window.__bench"))[-1:]
+            far += latencies_ms(frame.evaluate("window.__bench"))[-1:]
             page.wait_for_timeout(1500)  # the rerun and the prefetch settle
         cdp = page.context.new_cdp_session(page)
         cdp.send("HeapProfiler.collectGarbage")

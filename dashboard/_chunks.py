@@ -124,7 +124,7 @@ class Builder(threading.Thread):
             if stream.build(k):
                 self.built += 1
                 if self.built % 50 == 0:
-                    _prune()
+                    assets.prune_oldest(FOLDER, KEEP_FILES)
                 return False
         return True
 
@@ -142,14 +142,3 @@ def _builder() -> Builder:
         return _BUILDER
 
 
-def _prune() -> None:
-    """Remove all but the newest :data:`KEEP_FILES` chunk files (another process may too)."""
-    dated = []
-    for path in FOLDER.glob("*.json"):
-        try:
-            dated.append((path.stat().st_mtime, path))
-        except FileNotFoundError:
-            continue
-    dated.sort()
-    for _, stale in dated[:-KEEP_FILES]:
-        stale.unlink(missing_ok=True)

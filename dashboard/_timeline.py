@@ -49,8 +49,8 @@ def _publish(name: str, text: str) -> str:
     """Make sure the file ``name`` holding ``text`` is on disk; its URL.
 
     The app processes of the team deployment share the folder and prune it by age
-    (:func:`_prune`): a file still in use is written again if another process took it,
-    and touched now and then so that it is never the oldest.
+    (:func:`layers.render.assets.prune_oldest`): a file still in use is written again
+    if another process took it, and touched now and then so that it is never the oldest.
     """
     path = FOLDER / name
     try:
@@ -58,29 +58,13 @@ def _publish(name: str, text: str) -> str:
             os.utime(path)
     except FileNotFoundError:
         if assets.write_once(path, text):
-            _prune()
+            assets.prune_oldest(FOLDER, KEEP_FILES)
     return f"{URL}/{name}"
 
 
 def _named(text: str) -> tuple[str, str]:
     return assets.content_name(text, ".json"), text
 
-
-def _prune() -> None:
-    """Remove all but the newest :data:`KEEP_FILES` packs.
-
-    The team deployment's app processes share the folder: a file listed here may be
-    gone a moment later (another process pruned it), which is no error.
-    """
-    dated = []
-    for pack in FOLDER.glob("*.json"):
-        try:
-            dated.append((pack.stat().st_mtime, pack))
-        except FileNotFoundError:
-            continue
-    dated.sort()
-    for _, stale in dated[:-KEEP_FILES]:
-        stale.unlink(missing_ok=True)
 
 
 #: Each layer's part per (loaded frame, band), and the meta file per set of parts: built

@@ -114,6 +114,23 @@ def content_name(text: str, suffix: str, prefix: str = "") -> str:
     return f"{prefix}{hashlib.sha256(text.encode('utf-8')).hexdigest()[:20]}{suffix}"
 
 
+def prune_oldest(folder: Path, keep: int, pattern: str = "*.json") -> None:
+    """Remove all but the ``keep`` newest files of ``folder`` matching ``pattern``.
+
+    The team deployment's app processes share these folders: a file listed here may
+    be gone a moment later (another process pruned it), which is no error.
+    """
+    dated = []
+    for path in folder.glob(pattern):
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    dated.sort()
+    for _, stale in dated[:-keep] if keep > 0 else dated:
+        stale.unlink(missing_ok=True)
+
+
 def write_once(path: Path, text: str) -> bool:
     """Write a file named by its content, whole or not at all; False if it was there.
 

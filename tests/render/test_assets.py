@@ -52,3 +52,19 @@ def test_the_bundle_is_the_installed_scripts_in_order(tmp_path: Path) -> None:
         assert "not one of the app's own files" in str(exc)
     else:
         raise AssertionError("a script from another host was bundled")
+
+
+def test_prune_oldest_keeps_the_newest_files_of_the_pattern_only(tmp_path):
+    import os
+
+    from layers.render.assets import prune_oldest
+
+    for n in range(5):
+        path = tmp_path / f"pack-{n}.json"
+        path.write_text(str(n))
+        os.utime(path, (1000 + n, 1000 + n))
+    (tmp_path / "keep.txt").write_text("other kind")
+    prune_oldest(tmp_path, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "pack-3.json",
+                                                          "pack-4.json"]
+    prune_oldest(tmp_path / "missing", 2)  # a folder not made yet: nothing to do

@@ -169,9 +169,9 @@
     function chunkUrl(st, k) { return st.info.prefix + k + ".json"; }
 
     var early = {};  // chunk address -> the fetch started when the page named it
-    var asked = {};  // chunk addresses fetched once: a later rerun naming them fetches nothing
+    var everAsked = {};  // chunk addresses fetched once: a later rerun naming them fetches nothing
     function getChunk(url) {
-        asked[url] = true;
+        everAsked[url] = true;
         var got = early[url];
         if (got) { delete early[url]; return got; }
         return fetch(url, {credentials: "same-origin"});
@@ -462,7 +462,7 @@
             S.lo = opts.lo; S.hi = opts.hi;
             if (!S.strip) { S.strip = makeStrip(map); }
             (opts.early || []).forEach(function (u) {  // the day's chunks, beside the parts
-                if (!early[u] && !asked[u]) { early[u] = fetch(u, {credentials: "same-origin"}); }
+                if (!early[u] && !everAsked[u]) { early[u] = fetch(u, {credentials: "same-origin"}); }
             });
             if (opts.seq !== S.seq) {  // the server moved the date itself: follow it
                 S.seq = opts.seq;
