@@ -181,10 +181,9 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
 
     The next session is asked when the previous one's run has ended
     (:func:`run_ended`) or after ``turn`` seconds; a session whose own run is in
-    progress is asked when that run ends (or after ``turn`` seconds). Only
-    Streamlit's public runtime calls: ``Runtime.instance().get_app_session``
-    (thread-safe) and ``AppSession.request_rerun(None)``, which reruns with the
-    widget values the session holds, as ``st.rerun()`` does. Sessions that have
+    progress is asked when that run ends (or after ``turn`` seconds). Each is asked
+    by :func:`ask_rerun`, which reruns with the widget values the session holds, as
+    ``st.rerun()`` does, and keeps a click on its way in. Sessions that have
     closed are forgotten. ``lead`` is told which session is asked first, and ``led``
     called when its turn is over. Returns how many were asked.
     """
@@ -202,7 +201,7 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
             lead(sid)
         done = _RUNS.ask(sid)
         try:
-            runtime.get_app_session(sid).request_rerun(None)
+            ask_rerun(runtime.get_app_session(sid))
         except Exception:  # a session closing as we ask: skip it
             run_started(sid)
             run_ended(sid)
@@ -212,6 +211,34 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
         if led is not None and asked == 1:
             led()
     return asked
+
+
+def ask_rerun(session: object) -> None:
+    """Ask a Streamlit ``AppSession`` to rerun without losing a click on its way in.
+
+    ``AppSession.request_rerun(None)`` stops the run in progress under Streamlit's fast
+    reruns and starts one on the widget values the session last applied. A run the
+    browser had just asked for, whose values (the tab or the box the analyst clicked)
+    were not applied yet, was lost that way: the Edit tab opened empty in a browser
+    test, once in a CI run. Asked on the session's event loop, where the browser's
+    messages are handled (so none lands in between), a run in progress or about to start
+    is told to run again with its own values kept (Streamlit merges a rerun that carries
+    no values into the one pending); with no run, a new one starts on the values held.
+    """
+    loop = getattr(session, "_event_loop", None)
+    if loop is None:  # not Streamlit's AppSession (tests' fakes): the public call
+        session.request_rerun(None)  # type: ignore[attr-defined]
+        return
+
+    def ask() -> None:
+        from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+
+        runner = getattr(session, "_scriptrunner", None)
+        if runner is not None and runner.request_rerun(RerunData()):
+            return
+        session.request_rerun(None)  # type: ignore[attr-defined]
+
+    loop.call_soon_threadsafe(ask)
 
 
 def _runtime() -> object:

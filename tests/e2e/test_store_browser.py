@@ -86,6 +86,10 @@ def _shown(box) -> str:
 def _open_event(page, url: str, day: str) -> None:
     page.goto(f"{url}/?date={day}")
     page.get_by_role("tab", name="Edit").click()
+    try:
+        page.locator(".st-key-edit-layer").wait_for(timeout=45_000)
+    except PlaywrightTimeout as exc:  # say what the page showed instead
+        raise AssertionError(f"the Edit tab shows no layer box: {_tabs(page)}") from exc
     _choose(page, "edit-layer", "Events", "Events (last 7 days)")
     # The feature list of the events layer (the first layer's list is on the page until then).
     page.locator(".st-key-edit-fid-events").wait_for(timeout=60_000)
@@ -95,6 +99,17 @@ def _open_event(page, url: str, day: str) -> None:
     page.wait_for_function("() => document.querySelectorAll("
                            "'input[aria-label=\"Valid from (YYYY-MM-DD)\"]').length === 1",
                            timeout=60_000)
+
+
+def _tabs(page) -> str:
+    """The selected tabs and the text of the panels shown, for a failure's message."""
+    return page.evaluate("""() => JSON.stringify({
+        selected: [...document.querySelectorAll('[role=tab][aria-selected=true]')]
+            .map((t) => t.textContent),
+        shown: [...document.querySelectorAll('[role=tabpanel]')]
+            .filter((p) => p.offsetParent !== null)
+            .map((p) => p.innerText.slice(0, 300)),
+    })""")
 
 
 def _fill(page, label: str, value: str) -> None:

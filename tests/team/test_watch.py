@@ -204,3 +204,65 @@ def test_the_watch_reads_the_new_version_after_a_write(pg_database):
     finally:
         watch.listener.close()
         store.close()
+
+
+class _Runner:
+    """Streamlit's script runner as far as a rerun request goes: its real request queue."""
+
+    def __init__(self, first_run: object) -> None:
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequests
+
+        self.requests = ScriptRequests()
+        self.requests.request_rerun(first_run)  # what ScriptRunner.__init__ does
+
+    def request_rerun(self, rerun_data: object) -> bool:
+        return self.requests.request_rerun(rerun_data)
+
+
+class _LoopSession:
+    """An AppSession's parts the watch touches: its event loop and its runner."""
+
+    def __init__(self, loop: object, runner: _Runner | None) -> None:
+        self._event_loop, self._scriptrunner = loop, runner
+        self.fresh_runs: list = []
+
+    def request_rerun(self, client_state: object) -> None:
+        self.fresh_runs.append(client_state)
+
+
+def _on_a_loop(session_for):
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        session = session_for(loop)
+        team_watch.ask_rerun(session)
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(5)  # ask ran
+        return session
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+
+def test_a_watch_rerun_keeps_the_click_whose_run_has_not_started():
+    """The analyst clicked a tab; its run is queued, not started, when the watch asks."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+
+    click = WidgetStates()
+    tab = click.widgets.add()
+    tab.id, tab.string_value = "main-tab", "Edit"
+    runner = _Runner(RerunData(widget_states=click))
+    session = _on_a_loop(lambda loop: _LoopSession(loop, runner))
+    assert session.fresh_runs == []  # no new run that would stop the queued one
+    request = runner.requests.on_scriptrunner_ready()
+    assert [(w.id, w.string_value) for w in request.rerun_data.widget_states.widgets] == [
+        ("main-tab", "Edit")]
+
+
+def test_a_watch_rerun_with_no_run_starts_one_on_the_values_held():
+    session = _on_a_loop(lambda loop: _LoopSession(loop, None))
+    assert session.fresh_runs == [None]
