@@ -43,6 +43,7 @@ class RunResult:
     errors: list[str] = field(default_factory=list)    # st.error bodies and exceptions
     raw: bytes = b""                                   # every message, for searching
     app: str = ""                                      # which app process (sticky cookie)
+    fragment: bool = False                             # a fragment's run (the live map)
 
 
 @dataclass
@@ -196,10 +197,11 @@ class Session:
         return msg.SerializeToString()
 
     async def rerun(self) -> RunResult:
-        """Send the widget states; wait for the full run to finish (fragment runs skipped).
+        """Send the widget states; wait for the full run to finish.
 
         Runs the server started by itself since the last call (the live watch) are
-        read first and kept in :attr:`unasked`, so they are not taken for this one.
+        read first and kept in :attr:`unasked`, so they are not taken for this one;
+        so are fragment runs (the watch's live map) arriving while this one runs.
         """
         await self.drain()
         start = time.perf_counter()
@@ -219,13 +221,17 @@ class Session:
                 self.unasked.append((time.time(), done))
                 del self.unasked[:-20]
 
-    async def _read_run(self, start: float, deadline: float) -> RunResult:
+    async def _read_run(self, start: float, deadline: float, *,
+                        whole: bool = True) -> RunResult:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"{self.user}: no end of run within {self.timeout:.0f} s")
             done = self._process(await asyncio.wait_for(self.ws.recv(), left))
-            if done is not None:
+            if done is not None and done.fragment and whole:  # the watch's, not this one
+                self.unasked.append((time.time(), done))
+                del self.unasked[:-20]
+            elif done is not None:
                 done.seconds = time.perf_counter() - start
                 return done
 
@@ -250,9 +256,9 @@ class Session:
         elif kind == "delta":
             self._chunks.append(data)
             self._read_delta(msg.delta, cur)
-        elif kind == "script_finished" and msg.script_finished not in (FRAGMENT_DONE,
-                                                                       EARLY_FOR_RERUN):
+        elif kind == "script_finished" and msg.script_finished != EARLY_FOR_RERUN:
             cur.status = msg.script_finished
+            cur.fragment = msg.script_finished == FRAGMENT_DONE
             cur.raw = b"".join(self._chunks)
             self._chunks = []
             self._current = RunResult(seconds=0.0, status=-1, app=self.app)
@@ -288,7 +294,8 @@ class Session:
         if self.unasked:
             return self.unasked.pop(0)[1]
         try:
-            return await self._read_run(time.perf_counter(), time.monotonic() + seconds)
+            return await self._read_run(time.perf_counter(), time.monotonic() + seconds,
+                                        whole=False)
         except TimeoutError:
             return None
 

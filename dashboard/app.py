@@ -38,6 +38,8 @@ from dashboard.compare import render_compare  # noqa: E402
 from dashboard.downloads import render_downloads  # noqa: E402
 from dashboard.draw_form import render_draw_form  # noqa: E402
 from dashboard.edits import render_edits  # noqa: E402
+from dashboard.identity import team_mode  # noqa: E402
+from dashboard.live_map import live_map  # noqa: E402
 from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
 from layers.core.loaded import LoadedLayers  # noqa: E402
@@ -132,8 +134,18 @@ def _first_map(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date],
     layer_ids = tuple(spec.id for spec in loaded.catalog.layers if spec.id in loaded.frames
                       and _sidebar.on_at_start(spec, url_state.layers))
     view = MapView(day=day, layer_ids=layer_ids)
-    _map.draw(loaded.catalog, _sidebar.start_basemap(url_state.basemap),
-              _data.shown_layers(loaded, view), day=day, bounds=bounds)
+    _draw_map(loaded.catalog, _sidebar.start_basemap(url_state.basemap),
+              _data.shown_layers(loaded, view), view, bounds)
+
+
+def _draw_map(catalog: Catalog, basemap: str, shown: list, view: MapView,
+              bounds: tuple[dt.date, dt.date]) -> None:
+    """The map; in team mode with the store's newest change, rerun alone on an edit elsewhere."""
+    if team_mode():  # dashboard.live_map: the watch reruns the map, not the whole page
+        live_map(catalog, basemap, view, view.day, bounds, shown)
+    else:
+        _map.draw(catalog, basemap, shown, day=view.day, bounds=bounds,
+                  overlays=view.overlays)
 
 
 def main() -> None:
@@ -215,7 +227,7 @@ def main() -> None:
     # The map goes to the browser before the slower panels are built (first map fast).
     if not first:  # (a new page has its first map already)
         with map_slot:
-            _map.draw(catalog, basemap, shown, day=day, bounds=bounds, overlays=view.overlays)
+            _draw_map(catalog, basemap, shown, view, bounds)
     with t_export:
         if team.runs(t_export):  # only the open tab runs
             render_downloads(loaded, view)

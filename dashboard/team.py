@@ -90,15 +90,20 @@ def show_identity(layer_ids: list[str]) -> None:
     may = {"viewer": "view and export", "editor": "view, export, edit and upload",
            "admin": "everything, and manage layers and roles"}.get(ident.role or "", "")
     st.caption(f"Signed in as **{md_text(ident.name)}** ({ident.role}: {may}).")
-    _latest()
     render_team_edit(ident, layer_ids)
 
 
 _LATEST: dict[object, object] = {}
 
 
-def _latest() -> None:
-    """The newest version in the shared store, in words (read once per data version)."""
+def latest_caption() -> None:
+    """The newest version in the shared store, in words (read once per data version).
+
+    Under the map (:mod:`dashboard.live_map`), which the live watch reruns when the
+    store changes: the line an analyst reads to know an edit has arrived.
+    """
+    if not team_mode():
+        return
     try:
         version = current_version(_url())
         if version not in _LATEST:

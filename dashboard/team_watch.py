@@ -81,19 +81,22 @@ class Watcher(threading.Thread):
             seen: object = read_version(self.url)
         except StoreDownError:
             seen = "store down"
-        changed = self.version is not None and seen != self.version
+        before = self.version
+        changed = before is not None and seen != before
         self.version = seen
         if changed:
             self.changes += 1
             if isinstance(seen, str):  # the store went away: the pages say so
-                rerun_in_turn(self.sessions, stopping=self.stopping)
+                rerun_in_turn(self.sessions, stopping=self.stopping, whole=True)
                 return True
             note_version(self.url, seen)
             with self._lock:
                 self.pending = seen
             try:
+                # Back after the store was away: whole pages (they showed the gate's
+                # words); else each page's live map alone (dashboard.live_map).
                 rerun_in_turn(self.sessions, stopping=self.stopping, lead=self._lead,
-                              led=self.publish)
+                              led=self.publish, whole=isinstance(before, str))
             finally:
                 self.publish()  # no page to lead, or the turn was cut short
         return changed
@@ -176,7 +179,7 @@ def run_ended(session_id: str) -> None:
 def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
                   stopping: threading.Event | None = None, runtime: object = None,
                   lead: Callable[[str], None] | None = None,
-                  led: Callable[[], None] | None = None) -> int:
+                  led: Callable[[], None] | None = None, whole: bool = False) -> int:
     """Ask each still-open session in ``session_ids`` to rerun, one after the other.
 
     The next session is asked when the previous one's run has ended
@@ -185,7 +188,9 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
     by :func:`ask_rerun`, which reruns with the widget values the session holds, as
     ``st.rerun()`` does, and keeps a click on its way in. Sessions that have
     closed are forgotten. ``lead`` is told which session is asked first, and ``led``
-    called when its turn is over. Returns how many were asked.
+    called when its turn is over. A page's live map (:mod:`dashboard.live_map`) is
+    rerun alone unless ``whole`` (the store went away or came back: the whole page
+    says so). Returns how many were asked.
     """
     runtime = runtime if runtime is not None else _runtime()
     if runtime is None:  # no runtime (AppTest, a script run bare): nothing to rerun
@@ -201,7 +206,8 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
             lead(sid)
         done = _RUNS.ask(sid)
         try:
-            ask_rerun(runtime.get_app_session(sid))
+            ask_rerun(runtime.get_app_session(sid),
+                      None if whole else _FRAGMENTS.get(sid))
         except Exception:  # a session closing as we ask: skip it
             run_started(sid)
             run_ended(sid)
@@ -213,7 +219,19 @@ def rerun_in_turn(session_ids: set[str], *, turn: float = TURN_SECONDS,
     return asked
 
 
-def ask_rerun(session: object) -> None:
+#: How often (5 ms apart) a fragment's rerun waits for a stopping runner before the
+#: whole page is asked instead.
+_FRAGMENT_TRIES = 200
+#: Each session's live-map fragment (:func:`note_fragment`), which the watch reruns alone.
+_FRAGMENTS: dict[str, str] = {}
+
+
+def note_fragment(session_id: str, fragment_id: str) -> None:
+    """The live map of ``session_id`` is the fragment ``fragment_id`` (said on every run)."""
+    _FRAGMENTS[session_id] = fragment_id
+
+
+def ask_rerun(session: object, fragment_id: str | None = None) -> None:
     """Ask a Streamlit ``AppSession`` to rerun without losing a click on its way in.
 
     ``AppSession.request_rerun(None)`` stops the run in progress under Streamlit's fast
@@ -224,16 +242,30 @@ def ask_rerun(session: object) -> None:
     messages are handled (so none lands in between), a run in progress or about to start
     is told to run again with its own values kept (Streamlit merges a rerun that carries
     no values into the one pending); with no run, a new one starts on the values held.
+
+    With ``fragment_id`` (a live map the session's last full run drew), only that
+    fragment reruns: queued behind a run in progress, never stopping it.
     """
     loop = getattr(session, "_event_loop", None)
     if loop is None:  # not Streamlit's AppSession (tests' fakes): the public call
         session.request_rerun(None)  # type: ignore[attr-defined]
         return
 
-    def ask() -> None:
+    def ask(tries: int = 0) -> None:
         from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 
         runner = getattr(session, "_scriptrunner", None)
+        has = getattr(session, "has_fragment", None)
+        if fragment_id and callable(has) and has(fragment_id) and tries < _FRAGMENT_TRIES:
+            data = RerunData(fragment_id_queue=[fragment_id])
+            if runner is None:
+                session._create_scriptrunner(data)  # type: ignore[attr-defined]
+            elif not runner.request_rerun(data):
+                # The runner has ended a run and is stopping; the run's end is still on
+                # its way on this loop. A runner started now would have that end dropped
+                # (the page never hears its run finished): ask again once it is through.
+                loop.call_later(0.005, ask, tries + 1)
+            return
         if runner is not None and runner.request_rerun(RerunData()):
             return
         session.request_rerun(None)  # type: ignore[attr-defined]
@@ -261,6 +293,7 @@ def _open_sessions(runtime: object, session_ids: set[str]) -> Iterable[str]:
     for sid in ids:
         if runtime.get_app_session(sid) is None:  # type: ignore[attr-defined]
             session_ids.discard(sid)
+            _FRAGMENTS.pop(sid, None)
             continue
         yield sid
 

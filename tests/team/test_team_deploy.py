@@ -170,3 +170,17 @@ def test_security_drills(deployment):
 
     upload = asyncio.run(ts.upload_over_limit(deployment, "editor01", users["editor01"][0]))
     assert upload["over_status"] == 413 and upload["small_status"] == 204, upload
+
+
+@pytest.mark.skipif(not Path(ts.CHROMIUM).exists(), reason="Debian's chromium is not here")
+def test_an_edit_elsewhere_shows_under_an_open_map_without_a_reload(deployment):
+    """The live map (a fragment the watch reruns alone) shows the edit; steps still rerun all."""
+    from _live_browser import edit_elsewhere_in_a_browser
+
+    users = deployment.credentials()
+    seen = edit_elsewhere_in_a_browser(deployment, ("viewer01", users["viewer01"][0]),
+                                       ("editor01", users["editor01"][0]))
+    assert seen["said"].startswith("Saved"), seen
+    assert seen["seen_after_s"] < 10 and seen["not_reloaded"] and seen["under_map"], seen
+    assert seen["day_before"] == "Sun 08 Dec 2024", seen
+    assert seen["day_after"] == "Mon 09 Dec 2024", seen

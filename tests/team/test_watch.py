@@ -222,15 +222,23 @@ class _Runner:
 class _LoopSession:
     """An AppSession's parts the watch touches: its event loop and its runner."""
 
-    def __init__(self, loop: object, runner: _Runner | None) -> None:
+    def __init__(self, loop: object, runner: _Runner | None,
+                 fragments: tuple[str, ...] = ()) -> None:
         self._event_loop, self._scriptrunner = loop, runner
         self.fresh_runs: list = []
+        self.fragments = set(fragments)
 
     def request_rerun(self, client_state: object) -> None:
         self.fresh_runs.append(client_state)
 
+    def has_fragment(self, fragment_id: str) -> bool:
+        return fragment_id in self.fragments
 
-def _on_a_loop(session_for):
+    def _create_scriptrunner(self, rerun_data: object) -> None:
+        self.fresh_runs.append(rerun_data)
+
+
+def _on_a_loop(session_for, fragment_id: str | None = None, settle: float = 0.0):
     import asyncio
 
     loop = asyncio.new_event_loop()
@@ -238,8 +246,8 @@ def _on_a_loop(session_for):
     thread.start()
     try:
         session = session_for(loop)
-        team_watch.ask_rerun(session)
-        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(5)  # ask ran
+        team_watch.ask_rerun(session, fragment_id)
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(settle), loop).result(5)  # ask ran
         return session
     finally:
         loop.call_soon_threadsafe(loop.stop)
@@ -266,3 +274,59 @@ def test_a_watch_rerun_keeps_the_click_whose_run_has_not_started():
 def test_a_watch_rerun_with_no_run_starts_one_on_the_values_held():
     session = _on_a_loop(lambda loop: _LoopSession(loop, None))
     assert session.fresh_runs == [None]
+
+
+def test_an_idle_page_reruns_its_live_map_alone():
+    """An edit elsewhere reruns the page's map fragment, not its hundred widgets."""
+    session = _on_a_loop(lambda loop: _LoopSession(loop, None, ("live-map",)), "live-map")
+    [run] = session.fresh_runs
+    assert run.fragment_id_queue == ["live-map"] and run.widget_states is None
+    assert not run.is_fragment_scoped_rerun  # queued behind a run, never stopping one
+
+
+def test_a_live_map_rerun_asked_during_a_click_keeps_the_click_and_runs_the_whole_page():
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+
+    click = WidgetStates()
+    tab = click.widgets.add()
+    tab.id, tab.string_value = "main-tab", "Edit"
+    runner = _Runner(RerunData(widget_states=click))
+    session = _on_a_loop(lambda loop: _LoopSession(loop, runner, ("live-map",)), "live-map")
+    assert session.fresh_runs == []
+    request = runner.requests.on_scriptrunner_ready()
+    # The click's full run draws the map too: the fragment needs no run of its own.
+    assert request.rerun_data.fragment_id_queue == []
+    assert [(w.id, w.string_value) for w in request.rerun_data.widget_states.widgets] == [
+        ("main-tab", "Edit")]
+
+
+def test_a_page_whose_live_map_is_gone_reruns_whole():
+    """The last full run stopped before the map (the store was away): the whole page."""
+    session = _on_a_loop(lambda loop: _LoopSession(loop, None, ()), "live-map")
+    assert session.fresh_runs == [None]
+
+
+class _StoppingRunner:
+    """A runner that has ended its run: it refuses requests until its end is handled."""
+
+    def __init__(self) -> None:
+        self.session: _LoopSession | None = None
+
+    def request_rerun(self, rerun_data: object) -> bool:
+        self.session._scriptrunner = None  # the loop handles the run's end and shutdown
+        return False
+
+
+def test_a_live_map_rerun_waits_for_the_stopping_runner_so_the_run_end_reaches_the_page():
+    """A runner started before the previous run's end is handled drops that end."""
+    runner = _StoppingRunner()
+
+    def session_for(loop):
+        session = _LoopSession(loop, runner, ("live-map",))
+        runner.session = session
+        return session
+
+    session = _on_a_loop(session_for, "live-map", settle=0.1)
+    [run] = session.fresh_runs
+    assert run.fragment_id_queue == ["live-map"]
