@@ -6,8 +6,9 @@ Three hooks for :mod:`dashboard.app`, each doing nothing outside team mode
 - :func:`gate` runs first: no vouched identity, no page; a store that does not
   answer, a page that says so in words (and comes back when the store does);
 - :func:`show_identity` names the user in the sidebar (and offers the edit form);
-  the process's :mod:`dashboard.team_watch` thread reruns every page when another
-  process saved something: an edit shows everywhere within 2 s without a reload;
+  the process's :mod:`dashboard.team_watch` thread reruns every page's map
+  (:mod:`dashboard.live_map`, with :func:`latest_caption` under it) when another
+  process saved something: an edit shows everywhere without a reload;
 - :func:`timed_run` records each full run's server time (``BRIEFING_STEP_LOG``), the
   figure the load benchmark reports.
 """

@@ -5,9 +5,10 @@ every write ends with ``NOTIFY briefing_store``, delivered on commit) and looks 
 the store's data version at least every :data:`POLL_SECONDS` (the fallback: one
 cheap query per process, however many sessions it serves, which also notices a
 store gone away or come back). When the version moves it asks every session of
-this process to rerun, as Streamlit's own "run on save" does when a source file
-changes, so the change shows without a reload (within about a second on a quiet
-machine; under the 50-session load, 2 s median: ``benchmarks/RESULTS.md``).
+this process to rerun its live map (:mod:`dashboard.live_map`: the map and the
+line naming the newest change, a fragment), so the change shows without a reload
+(figures in ``benchmarks/RESULTS.md``); when the store goes away or comes back,
+whole pages, whose gate says so in words.
 
 The sessions rerun one at a time (:func:`rerun_in_turn`): the next is asked when
 the previous one's run has ended. Fired every 50 ms instead, a dozen reruns ran
