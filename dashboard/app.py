@@ -32,15 +32,8 @@ from dashboard import (  # noqa: E402
     team,
     workspace,
 )
-from dashboard.analysis_panel import render_analysis  # noqa: E402
-from dashboard.annotations import render_annotations  # noqa: E402
-from dashboard.compare import render_compare  # noqa: E402
-from dashboard.downloads import render_downloads  # noqa: E402
-from dashboard.draw_form import render_draw_form  # noqa: E402
-from dashboard.edits import render_edits  # noqa: E402
 from dashboard.identity import team_mode  # noqa: E402
 from dashboard.live_map import live_map  # noqa: E402
-from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
 from layers.core.loaded import LoadedLayers  # noqa: E402
 from layers.core.view import MapView  # noqa: E402
@@ -190,6 +183,16 @@ def main() -> None:
         waiting.caption("Loading the date and layer controls…")  # no reflow when they come
         time.sleep(_first_map_pause())  # the browser draws the map before the rest comes
         waiting.empty()
+
+    # The panels' modules only now: their imports (altair, the print pack's fonts, about
+    # a second on a new process) come after a new page's first map, not before it.
+    from dashboard.analysis_panel import render_analysis
+    from dashboard.annotations import render_annotations
+    from dashboard.compare import render_compare
+    from dashboard.downloads import render_downloads
+    from dashboard.draw_form import render_draw_form
+    from dashboard.edits import render_edits
+    from dashboard.uploads import render_uploads
 
     with st.sidebar:
         team.show_identity(list(catalog.ids))
