@@ -184,14 +184,12 @@ def main() -> None:
         time.sleep(_first_map_pause())  # the browser draws the map before the rest comes
         waiting.empty()
 
-    # The panels' modules only now: their imports (altair, the print pack's fonts, about
-    # a second on a new process) come after a new page's first map, not before it.
+    # The panels' modules only now: their imports (altair, about a second with the others
+    # on a new process) come after a new page's first map, not before it. The Export,
+    # Edit and Compare tabs' modules (matplotlib for the print layout) when a tab opens.
     from dashboard.analysis_panel import render_analysis
     from dashboard.annotations import render_annotations
-    from dashboard.compare import render_compare
-    from dashboard.downloads import render_downloads
     from dashboard.draw_form import render_draw_form
-    from dashboard.edits import render_edits
     from dashboard.uploads import render_uploads
 
     with st.sidebar:
@@ -233,12 +231,18 @@ def main() -> None:
             _draw_map(catalog, basemap, shown, view, bounds)
     with t_export:
         if team.runs(t_export):  # only the open tab runs
+            from dashboard.downloads import render_downloads
+
             render_downloads(loaded, view)
     with t_edit:
         if team.runs(t_edit):
+            from dashboard.edits import render_edits
+
             render_edits(loaded)
     with t_compare:
         if team.runs(t_compare):
+            from dashboard.compare import render_compare
+
             render_compare(loaded, view)
     with t_events:
         if t_events.open:
