@@ -48,11 +48,16 @@ LATER = 15.0
 
 
 def _wait_for_runtime(limit: float = RUNTIME_WAIT) -> bool:
-    """True once Streamlit's runtime exists (its caches are then the ones pages use)."""
+    """True once Streamlit's runtime has started (the server then answers).
+
+    Its caches are then the ones pages use; and the server's own start (binding,
+    the health check a launcher waits on) is not slowed by this thread's imports.
+    """
     from streamlit import runtime
+    from streamlit.runtime.runtime import RuntimeState
 
     deadline = time.monotonic() + limit
-    while not runtime.exists():
+    while not runtime.exists() or runtime.get_instance().state == RuntimeState.INITIAL:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
