@@ -36,7 +36,8 @@ RUNTIME_WAIT = 60.0
 #: both threads: an import the session starts meanwhile waits for this one).
 FIRST_MAP_MODULES = ("dashboard._data", "dashboard._map", "dashboard._panels",
                      "dashboard._sidebar", "dashboard._timeline", "dashboard._url",
-                     "dashboard._url_compare", "dashboard.team", "dashboard.workspace")
+                     "dashboard._url_compare", "dashboard.team", "dashboard.workspace",
+                     "dashboard.identity", "dashboard.live_map")
 #: The panels' modules, imported by the page after its first map.
 PANEL_MODULES = ("dashboard.analysis_panel", "dashboard.annotations", "dashboard.draw_form",
                  "dashboard.uploads")
