@@ -135,7 +135,10 @@ def cold_start(script: Path, geodata: Path, *, frame: str, target: str,
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "BRIEFING_GEODATA": str(geodata),
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+    # Our page starts as run.sh starts it (dashboard.serve: its data read at start-up).
+    launch = (["-m", "dashboard.serve"] if Path(script).resolve() == REPO / "dashboard" / "app.py"
+              else ["-m", "streamlit", "run", str(script)])
+    cmd = [sys.executable, *launch, "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]

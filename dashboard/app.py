@@ -32,15 +32,8 @@ from dashboard import (  # noqa: E402
     team,
     workspace,
 )
-from dashboard.analysis_panel import render_analysis  # noqa: E402
-from dashboard.annotations import render_annotations  # noqa: E402
-from dashboard.compare import render_compare  # noqa: E402
-from dashboard.downloads import render_downloads  # noqa: E402
-from dashboard.draw_form import render_draw_form  # noqa: E402
-from dashboard.edits import render_edits  # noqa: E402
 from dashboard.identity import team_mode  # noqa: E402
 from dashboard.live_map import live_map  # noqa: E402
-from dashboard.uploads import render_uploads  # noqa: E402
 from layers.core.catalog import Catalog  # noqa: E402
 from layers.core.loaded import LoadedLayers  # noqa: E402
 from layers.core.view import MapView  # noqa: E402
@@ -191,6 +184,14 @@ def main() -> None:
         time.sleep(_first_map_pause())  # the browser draws the map before the rest comes
         waiting.empty()
 
+    # The panels' modules only now: their imports (altair, about a second with the others
+    # on a new process) come after a new page's first map, not before it. The Export,
+    # Edit and Compare tabs' modules (matplotlib for the print layout) when a tab opens.
+    from dashboard.analysis_panel import render_analysis
+    from dashboard.annotations import render_annotations
+    from dashboard.draw_form import render_draw_form
+    from dashboard.uploads import render_uploads
+
     with st.sidebar:
         team.show_identity(list(catalog.ids))
         day = _sidebar.date_controls(_data.change_days(loaded), bounds,
@@ -230,12 +231,18 @@ def main() -> None:
             _draw_map(catalog, basemap, shown, view, bounds)
     with t_export:
         if team.runs(t_export):  # only the open tab runs
+            from dashboard.downloads import render_downloads
+
             render_downloads(loaded, view)
     with t_edit:
         if team.runs(t_edit):
+            from dashboard.edits import render_edits
+
             render_edits(loaded)
     with t_compare:
         if team.runs(t_compare):
+            from dashboard.compare import render_compare
+
             render_compare(loaded, view)
     with t_events:
         if t_events.open:

@@ -19,15 +19,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-from matplotlib import patheffects
-from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
-from matplotlib.transforms import Bbox
 
 from layers.core.catalog import LayerSpec
+
+if TYPE_CHECKING:  # matplotlib only for the static map: the web map's path never loads it
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.transforms import Bbox
 
 #: Installation types in the order their names matter to a briefing.
 _SITE_RANK = {"naval_base": 0, "air_base": 1, "airport": 2, "headquarters": 3, "garrison": 4,
@@ -172,6 +173,8 @@ def place_labels(ax: Axes, labels: Iterable[Label], renderer: RendererBase, *,
     avoid
         Display-space boxes no label may touch (scale bar, north arrow).
     """
+    from matplotlib.transforms import Bbox  # here: the web map imports this module too
+
     labels = list(labels)
     frame = ax.get_window_extent(renderer)
     taken: list[Bbox] = list(avoid)
@@ -205,6 +208,8 @@ def _halo(ax: Axes, lab: Label, style: dict) -> None:
     Path effects turn text into outlines in PDF and SVG; keeping the halo apart
     leaves the label itself as real text, which stays searchable and editable.
     """
+    from matplotlib import patheffects
+
     ax.annotate(lab.text, (lab.lon, lab.lat), color="white", zorder=29.5,
                 path_effects=[patheffects.Stroke(linewidth=2.6, foreground="white")],
                 **style)
