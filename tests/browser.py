@@ -102,7 +102,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def app_server(log_dir: Path, env: dict[str, str] | None = None,
                timeout: float = 120.0, script: str = "dashboard/app.py") -> Iterator[str]:
-    """``streamlit run SCRIPT`` (the dashboard) on a free loopback port; yields its URL.
+    """``SCRIPT`` (the dashboard, through ``dashboard.serve``) on a free port; yields its URL.
 
     Waits for ``/_stcore/health``; on failure the server log's tail is in the
     test's failure message. The process is stopped on exit.
@@ -121,10 +121,13 @@ def app_server(log_dir: Path, env: dict[str, str] | None = None,
     workspace = {"BRIEFING_WORKSPACE": str(log_dir / "workspace")}
     # A real browser: the page's own first-map pause, not the AppTests' none (conftest).
     inherited = {k: v for k, v in os.environ.items() if k != "BRIEFING_FIRST_MAP_PAUSE"}
+    # The dashboard starts as run.sh starts it (dashboard.serve: its warm-up beside the
+    # server), so every browser test goes through the launch analysts use.
+    launch = ([sys.executable, "-m", "dashboard.serve"] if script == "dashboard/app.py"
+              else [sys.executable, "-m", "streamlit", "run", script])
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script,
-             "--server.port", str(port), "--server.address", "127.0.0.1",
+            [*launch, "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true"], cwd=repo, env={**inherited, **workspace, **(env or {})},
             stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
