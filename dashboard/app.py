@@ -90,7 +90,7 @@ _PAGE_CSS = """<style>
 
 
 def _header(catalog: Catalog, day: dt.date) -> None:
-    st.html(_PAGE_CSS + _map.FIT_CSS)
+    st.html(_PAGE_CSS + _map.FIT_CSS + team.page_css())
     st.markdown(f"#### {_sidebar.md_text(catalog.title)} · as of {day:%a %d %b %Y}",
                 anchors=False)
     st.caption(_sidebar.md_text(catalog.handling))

@@ -58,7 +58,7 @@ def _session_id() -> str | None:
 @st.fragment
 def live_map(catalog: Catalog, basemap: str, view: MapView, day: dt.date,
              bounds: tuple[dt.date, dt.date], shown: list[_map.ShownLayer]) -> None:
-    """The map of ``view`` and, under it, the newest change in the shared store.
+    """The newest change in the shared store and, under it, the map of ``view``.
 
     Within a run of the whole page, ``shown`` is drawn as given. Run alone (the
     watch asked: the store has a new version), the layers are read again and cut
@@ -84,5 +84,5 @@ def live_map(catalog: Catalog, basemap: str, view: MapView, day: dt.date,
 
 def _draw(catalog: Catalog, basemap: str, view: MapView, day: dt.date,
           bounds: tuple[dt.date, dt.date], shown: list[_map.ShownLayer]) -> None:
+    team.latest_caption()  # above the map: below it, the map's height put it out of sight
     _map.draw(catalog, basemap, shown, day=day, bounds=bounds, overlays=view.overlays)
-    team.latest_caption()

@@ -7,7 +7,7 @@ Three hooks for :mod:`dashboard.app`, each doing nothing outside team mode
   answer, a page that says so in words (and comes back when the store does);
 - :func:`show_identity` names the user in the sidebar (and offers the edit form);
   the process's :mod:`dashboard.team_watch` thread reruns every page's map
-  (:mod:`dashboard.live_map`, with :func:`latest_caption` under it) when another
+  (:mod:`dashboard.live_map`, with :func:`latest_caption` over it) when another
   process saved something: an edit shows everywhere without a reload;
 - :func:`timed_run` records each full run's server time (``BRIEFING_STEP_LOG``), the
   figure the load benchmark reports.
@@ -100,7 +100,7 @@ _LATEST: dict[object, object] = {}
 def latest_caption() -> None:
     """The newest version in the shared store, in words (read once per data version).
 
-    Under the map (:mod:`dashboard.live_map`), which the live watch reruns when the
+    Over the map (:mod:`dashboard.live_map`), which the live watch reruns when the
     store changes: the line an analyst reads to know an edit has arrived.
     """
     if not team_mode():
@@ -116,9 +116,26 @@ def latest_caption() -> None:
     if change:
         user, layer, fid, reason, at_us = change
         when = dt.datetime.fromtimestamp(at_us / 1e6, dt.UTC)
-        st.caption(f"Latest in the shared store ({when:%d %b %H:%M:%S} UTC): "
-                   f"{md_text(user)} recorded {md_text(layer)}/{md_text(fid)}: "
-                   f"{md_text(reason)}")
+        with st.container(key=LATEST_KEY):  # one line (LATEST_CSS): the map keeps its room
+            st.caption(f"Latest in the shared store ({when:%d %b %H:%M:%S} UTC): "
+                       f"{md_text(user)} recorded {md_text(layer)}/{md_text(fid)}: "
+                       f"{md_text(reason)}")
+
+
+#: The latest-change line's container; its CSS keeps it to one line over the map, whose
+#: frame is then that line (about 1.6 rem) shorter than the page's FIT_CSS makes it.
+LATEST_KEY = "latest_change"
+LATEST_CSS = """<style>
+.st-key-latest_change [data-testid="stCaptionContainer"] {
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.st-key-latest_change { margin-bottom: -0.6rem; }
+iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 190px)) !important; }
+</style>"""
+
+
+def page_css() -> str:
+    """The team page's CSS (none outside team mode), sent with the page's own."""
+    return LATEST_CSS if team_mode() else ""
 
 
 #: Session key of the open tab under the map (team mode: only that one runs).

@@ -44,7 +44,8 @@ def edit_elsewhere_in_a_browser(dep: Deployment, viewer: tuple[str, str],
                                 editor: tuple[str, str], seconds: float = 30.0) -> dict:
     """Chromium pinned to app 2; an edit saved on app 1; then a date step in the map.
 
-    Returns when the edit's words appeared under the map (seconds after the save),
+    Returns when the edit's words appeared over the map (seconds after the save; in
+    sight without scrolling),
     whether the page reloaded meanwhile (it must not), and the header's date before
     and after one key press on the map's timeline (the whole page still follows
     the map).
@@ -78,8 +79,9 @@ def edit_elsewhere_in_a_browser(dep: Deployment, viewer: tuple[str, str],
             page.get_by_text(mark, exact=False).first.wait_for(timeout=seconds * 1000)
             out["seen_after_s"] = round(time.monotonic() - saved, 2)
             out["not_reloaded"] = page.evaluate("() => window.__notReloaded === true")
-            out["under_map"] = page.locator("[data-testid='stCaptionContainer']").filter(
-                has_text=mark).count()
+            # In sight without scrolling (over the map: under it, the map's height hid it).
+            box = page.get_by_text(mark, exact=False).first.bounding_box()
+            out["in_sight"] = bool(box and 0 <= box["y"] < page.viewport_size["height"])
             out["day_before"] = _header_day(page)
             frame.locator(".bm-tl-range").focus()
             page.keyboard.press("ArrowRight")

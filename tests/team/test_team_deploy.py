@@ -173,7 +173,7 @@ def test_security_drills(deployment):
 
 
 @pytest.mark.skipif(not Path(ts.CHROMIUM).exists(), reason="Debian's chromium is not here")
-def test_an_edit_elsewhere_shows_under_an_open_map_without_a_reload(deployment):
+def test_an_edit_elsewhere_shows_over_an_open_map_without_a_reload(deployment):
     """The live map (a fragment the watch reruns alone) shows the edit; steps still rerun all."""
     from _live_browser import edit_elsewhere_in_a_browser
 
@@ -181,6 +181,6 @@ def test_an_edit_elsewhere_shows_under_an_open_map_without_a_reload(deployment):
     seen = edit_elsewhere_in_a_browser(deployment, ("viewer01", users["viewer01"][0]),
                                        ("editor01", users["editor01"][0]))
     assert seen["said"].startswith("Saved"), seen
-    assert seen["seen_after_s"] < 10 and seen["not_reloaded"] and seen["under_map"], seen
+    assert seen["seen_after_s"] < 10 and seen["not_reloaded"] and seen["in_sight"], seen
     assert seen["day_before"] == "Sun 08 Dec 2024", seen
     assert seen["day_after"] == "Mon 09 Dec 2024", seen
