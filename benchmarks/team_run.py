@@ -161,7 +161,12 @@ def _recovery(rec: Record) -> dict[str, Any]:
             "probe_said": sorted({p["said"] for p in runs if not p["clean"]})[:2],
             "dropped_sessions": len(window),
             "sessions_served_again_p95_s": _r(pct(back, 95)),
-            "sessions_served_again_max_s": _r(max(back, default=None))}
+            "sessions_served_again_max_s": _r(max(back, default=None)),
+            # Each dropped session: when it noticed, when it was served again (seconds
+            # after the fault), where from and to, and why: what a slow one waited on.
+            "sessions": [{"noticed_s": _r(d["t"] - t0), "back_s": _r(d["t_back"] - t0),
+                          "from": d.get("app_before"), "to": d.get("app_after"),
+                          "why": d.get("why", "")[:80]} for d in window]}
         if fault["kind"] == "restart-db":
             said = [u for u in rec.unavailable if t0 <= u < end]
             out["restart-db"]["pages_said_unavailable"] = len(said)
