@@ -136,9 +136,9 @@ def cold_start(script: Path, geodata: Path, *, frame: str, target: str,
     env = {**os.environ, "BRIEFING_GEODATA": str(geodata),
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     # Our page starts as run.sh starts it (dashboard.serve: its data read at start-up).
-    launch = (["-m", "dashboard.serve"] if Path(script).resolve() == REPO / "dashboard" / "app.py"
-              else ["-m", "streamlit", "run", str(script)])
-    cmd = [sys.executable, *launch, "--server.port", str(port),
+    from dashboard.serve import command
+
+    cmd = [*command(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]

@@ -52,12 +52,20 @@ RETURNED = ["last_clicked", "center", "zoom", "bounds", "all_drawings",
 DAY_REPORT = "day:"
 #: The frame's height as the component is told it; the page's CSS (FIT_CSS) overrides it.
 HEIGHT = 680
-#: The map fills the window below the page's header (the frame's top is about 146 px down
-#: at 1280x720), never less than 380 px; inside the frame the map fills the frame
-#: (``#map_div`` in ``_assets/briefing.css``), and a resize redraws the basemap with no seam.
-FIT_CSS = """<style>
-iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 160px)) !important; }
-</style>"""
+def fit_css(above_px: int = 160) -> str:
+    """The CSS that sizes the map's frame to the window below ``above_px`` of page.
+
+    The map fills the window below the page's header (the frame's top is about 146 px
+    down at 1280x720), never less than 380 px; inside the frame the map fills the frame
+    (``#map_div`` in ``_assets/briefing.css``), and a resize redraws the basemap with
+    no seam. The team page passes more room for its latest-change line.
+    """
+    return ("<style>\niframe[title=\"streamlit_folium.st_folium\"] { height: "
+            f"max(380px, calc(100vh - {above_px}px)) !important; }}\n</style>")
+
+
+#: The page's map frame CSS (:func:`fit_css` below the header).
+FIT_CSS = fit_css()
 
 
 @dataclass(frozen=True)

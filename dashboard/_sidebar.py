@@ -146,6 +146,12 @@ def on_at_start(spec: LayerSpec, initial: list[str] | None) -> bool:
     return spec.id in initial if initial is not None else spec.visible
 
 
+def start_layer_ids(loaded: LoadedLayers, initial: list[str] | None) -> tuple[str, ...]:
+    """The loaded layers a new page's first map shows (the link's, else the catalog's)."""
+    return tuple(spec.id for spec in loaded.catalog.layers
+                 if spec.id in loaded.frames and on_at_start(spec, initial))
+
+
 def start_basemap(initial: str | None) -> str:
     """The basemap shown: the one chosen, else the link's, else the offline one."""
     return st.session_state.get(BASEMAP) or initial or webmap.DEFAULT_BASEMAP

@@ -124,9 +124,7 @@ def _first_map(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date],
     after :func:`_first_map_pause`: sent together, they held the map back by seconds.
     The page's own uploads and analysis overlays join the map on the next run.
     """
-    layer_ids = tuple(spec.id for spec in loaded.catalog.layers if spec.id in loaded.frames
-                      and _sidebar.on_at_start(spec, url_state.layers))
-    view = MapView(day=day, layer_ids=layer_ids)
+    view = MapView(day=day, layer_ids=_sidebar.start_layer_ids(loaded, url_state.layers))
     _draw_map(loaded.catalog, _sidebar.start_basemap(url_state.basemap),
               _data.shown_layers(loaded, view), view, bounds)
 
@@ -135,7 +133,7 @@ def _draw_map(catalog: Catalog, basemap: str, shown: list, view: MapView,
               bounds: tuple[dt.date, dt.date]) -> None:
     """The map; in team mode with the store's newest change, rerun alone on an edit elsewhere."""
     if team_mode():  # dashboard.live_map: the watch reruns the map, not the whole page
-        live_map(catalog, basemap, view, view.day, bounds, shown)
+        live_map(catalog, basemap, view, bounds, shown)
     else:
         _map.draw(catalog, basemap, shown, day=view.day, bounds=bounds,
                   overlays=view.overlays)

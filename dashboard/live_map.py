@@ -22,7 +22,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import _data, _map, team
-from dashboard.team_watch import note_fragment
+from dashboard.team_watch import note_fragment, session_id
 from layers.core.catalog import Catalog
 from layers.core.view import MapView
 
@@ -48,15 +48,9 @@ def _alone() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def _session_id() -> str | None:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return None if ctx is None else ctx.session_id
-
 
 @st.fragment
-def live_map(catalog: Catalog, basemap: str, view: MapView, day: dt.date,
+def live_map(catalog: Catalog, basemap: str, view: MapView,
              bounds: tuple[dt.date, dt.date], shown: list[_map.ShownLayer]) -> None:
     """The newest change in the shared store and, under it, the map of ``view``.
 
@@ -65,12 +59,12 @@ def live_map(catalog: Catalog, basemap: str, view: MapView, day: dt.date,
     for the same view, so the map shows the edit; the view itself is the one the
     last full run settled (Streamlit keeps the fragment's arguments).
     """
-    session_id, fragment_id = _session_id(), _fragment_id()
-    if session_id is not None and fragment_id is not None:
-        note_fragment(session_id, fragment_id)
+    sid, fragment_id = session_id(), _fragment_id()
+    if sid is not None and fragment_id is not None:
+        note_fragment(sid, fragment_id)
     if not _alone():
         st.session_state[SEEN] = st.session_state.get(_map.MAP_KEY)
-        _draw(catalog, basemap, view, day, bounds, shown)
+        _draw(catalog, basemap, view, bounds, shown)
         return
     if st.session_state.get(_map.MAP_KEY) != st.session_state.get(SEEN):
         st.rerun()  # the analyst's own click, pan or date: the whole page hears it
@@ -79,10 +73,10 @@ def live_map(catalog: Catalog, basemap: str, view: MapView, day: dt.date,
             shown = _data.shown_layers(_data.loaded_layers(), view)
         except Exception:  # the store went away meanwhile: the page's gate says so
             st.rerun()
-        _draw(catalog, basemap, view, day, bounds, shown)
+        _draw(catalog, basemap, view, bounds, shown)
 
 
-def _draw(catalog: Catalog, basemap: str, view: MapView, day: dt.date,
+def _draw(catalog: Catalog, basemap: str, view: MapView,
           bounds: tuple[dt.date, dt.date], shown: list[_map.ShownLayer]) -> None:
     team.latest_caption()  # above the map: below it, the map's height put it out of sight
-    _map.draw(catalog, basemap, shown, day=day, bounds=bounds, overlays=view.overlays)
+    _map.draw(catalog, basemap, shown, day=view.day, bounds=bounds, overlays=view.overlays)

@@ -109,9 +109,8 @@ def read_first_page(lap: Callable[[str], None] = lambda step: None) -> None:
     bounds = _data.day_bounds(loaded)
     lap("dates")
     day = _data.default_day(loaded, bounds)
-    layer_ids = tuple(spec.id for spec in loaded.catalog.layers
-                      if spec.id in loaded.frames and _sidebar.on_at_start(spec, None))
-    shown = _data.shown_layers(loaded, MapView(day=day, layer_ids=layer_ids))
+    shown = _data.shown_layers(loaded, MapView(day=day,
+                                               layer_ids=_sidebar.start_layer_ids(loaded, None)))
     _map._base(_data.file_fingerprint(), webmap.DEFAULT_BASEMAP, None, loaded.catalog)
     _timeline.frame_script(shown, day=day, bounds=bounds, zoom=float(webmap.START_ZOOM),
                            sources=loaded.frames)
@@ -162,6 +161,17 @@ def warm_up() -> None:
         _import(TAB_MODULES)
     except Exception:  # the page reads (and reports) it again: the server goes on
         log.exception("Warm-up stopped; the first page reads the data itself.")
+
+
+def command(script: str | Path, python: str = sys.executable) -> list[str]:
+    """The command that starts ``script``, the way analysts start it.
+
+    The dashboard goes through this module (as ``run.sh`` does); any other page (the
+    benchmarks' straightforward one) through plain ``streamlit run``.
+    """
+    if Path(script).resolve() == APP:
+        return [python, "-m", "dashboard.serve"]
+    return [python, "-m", "streamlit", "run", str(script)]
 
 
 def main(args: Sequence[str] | None = None) -> None:

@@ -26,12 +26,13 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from dashboard._map import FIRST
+from dashboard._map import FIRST, fit_css
 from dashboard._priority import WATCH_NICE, lowered
 from dashboard._sidebar import md_text
 from dashboard.identity import IDENTITY, current_identity, team_mode
 from dashboard.team_edit import render_team_edit
 from dashboard.team_watch import register, run_ended, run_started
+from dashboard.team_watch import session_id as current_session
 from layers.store.live import (
     StoreDownError,
     current_version,
@@ -129,8 +130,7 @@ LATEST_CSS = """<style>
 .st-key-latest_change [data-testid="stCaptionContainer"] {
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .st-key-latest_change { margin-bottom: -0.6rem; }
-iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 190px)) !important; }
-</style>"""
+</style>""" + fit_css(190)
 
 
 def page_css() -> str:
@@ -158,12 +158,6 @@ def runs(tab: object) -> bool:
     return bool(getattr(tab, "open", True))
 
 
-def _session_id() -> str | None:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return None if ctx is None else ctx.session_id
-
 
 @contextlib.contextmanager
 def timed_run() -> Iterator[None]:
@@ -176,7 +170,7 @@ def timed_run() -> Iterator[None]:
     path = os.environ.get("BRIEFING_STEP_LOG")
     # A session's first page (dashboard.app draws its map first, then the rest).
     first = st.session_state.get(FIRST) != "done"
-    session_id = _session_id()
+    session_id = current_session()
     # The live watch's run (another process saved), not the analyst's own.
     watched = session_id is not None and run_started(session_id)
     start = time.perf_counter()

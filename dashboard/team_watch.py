@@ -316,11 +316,12 @@ def page_version(url: str) -> object:
     build; without a watch (none started yet, AppTest), the store's own.
     """
     watch = _WATCHERS.get(url)
-    version = None if watch is None else watch.version_for(_session_id())
+    version = None if watch is None else watch.version_for(session_id())
     return current_version(url) if version is None else version
 
 
-def _session_id() -> str | None:
+def session_id() -> str | None:
+    """The id of the session whose page run this thread is in (None outside a run)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
