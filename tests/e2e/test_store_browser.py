@@ -85,11 +85,21 @@ def _shown(box) -> str:
 
 def _open_event(page, url: str, day: str) -> None:
     page.goto(f"{url}/?date={day}")
-    page.get_by_role("tab", name="Edit").click()
-    try:
-        page.locator(".st-key-edit-layer").wait_for(timeout=45_000)
-    except PlaywrightTimeout as exc:  # say what the page showed instead
-        raise AssertionError(f"the Edit tab shows no layer box: {_tabs(page)}") from exc
+    # One CI run in ten, a click on the tab while a new page's first runs followed each
+    # other was not kept (the tab stayed on "Analysis"; not reproduced in 70 tries
+    # here). An analyst clicks again once the page is still: so does the test, and
+    # says what the page showed if the box never came.
+    seen = []
+    for _ in range(3):
+        wait_for_app_run(page)
+        page.get_by_role("tab", name="Edit").click()
+        try:
+            page.locator(".st-key-edit-layer").wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            seen.append(_tabs(page))
+    else:
+        raise AssertionError(f"the Edit tab shows no layer box: {seen}")
     _choose(page, "edit-layer", "Events", "Events (last 7 days)")
     # The feature list of the events layer (the first layer's list is on the page until then).
     page.locator(".st-key-edit-fid-events").wait_for(timeout=60_000)
