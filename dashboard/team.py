@@ -28,6 +28,7 @@ import streamlit as st
 
 from dashboard._map import FIRST, fit_css
 from dashboard._priority import WATCH_NICE, lowered
+from dashboard._run_profile import profiled
 from dashboard._sidebar import md_text
 from dashboard.identity import IDENTITY, current_identity, team_mode
 from dashboard.team_edit import render_team_edit
@@ -173,10 +174,10 @@ def timed_run() -> Iterator[None]:
     session_id = current_session()
     # The live watch's run (another process saved), not the analyst's own.
     watched = session_id is not None and run_started(session_id)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     try:
         # The watch's rerun gives way to the analysts' own steps (dashboard._priority).
-        with lowered(WATCH_NICE if watched else 0):
+        with lowered(WATCH_NICE if watched else 0), profiled("watch" if watched else "page"):
             yield
     finally:
         if session_id is not None:  # the watch may ask its next session now
@@ -184,6 +185,8 @@ def timed_run() -> Iterator[None]:
         if path:
             record = {"t": round(time.time(), 3),
                       "ms": round((time.perf_counter() - start) * 1000, 2),
+                      # this thread's CPU: what is left of "ms" waited on other threads
+                      "cpu_ms": round((time.thread_time() - cpu) * 1000, 2),
                       "user": getattr(st.session_state.get(IDENTITY), "name", None),
                       "first": first, "cause": "watch" if watched else "page"}
             with _LOG_LOCK, open(path, "a", encoding="utf-8") as log:
