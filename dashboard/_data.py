@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,14 @@ import streamlit as st
 from dashboard._memo import IdentityMemo
 from layers.core.catalog import LayerSpec, geodata_dir, load_catalog
 from layers.core.loaded import LoadedLayers
-from layers.core.sources import numbered_sources, source_groups, with_source_numbers
+from layers.core.sources import (
+    REFS_COLUMN,
+    numbered_sources,
+    ref_labels,
+    source_groups,
+    with_refs,
+    with_source_numbers,
+)
 from layers.core.timeline import change_dates, parse_date
 from layers.core.view import MapView, view_layers
 from layers.ingest.catalog_layers import load_catalog_layers
@@ -206,3 +214,30 @@ def _source_groups(frame: gpd.GeoDataFrame) -> list[tuple[str, list[str], str]]:
     own date). The numbers themselves are still made per view, as before.
     """
     return _GROUPS.get([frame], "groups", lambda: source_groups(frame))
+
+
+#: The store's layers with their source numbers, per loaded frame and numbering.
+_NUMBERED = IdentityMemo(64)
+
+
+def numbered_layers(loaded: LoadedLayers) -> LoadedLayers:
+    """``loaded`` (the store's layers) with source numbers across all layers, as the files'.
+
+    The catalog's files are numbered once when loaded
+    (:func:`layers.core.sources.number_frames`), so a source keeps its number on every
+    date and a view's list only gathers the numbers its features carry. The store's
+    layers were not: every view numbered its own sources again, and after an edit
+    elsewhere every page of every process did, for every layer it showed (in a load
+    run's profile, the largest part of the live map's reruns). Numbered here once per
+    store version, a layer whose numbers did not change keeps its numbered frame (the
+    same object), and with it the timeline parts and as-of cuts made from it.
+    """
+    frames = {k: f.drop(columns=[REFS_COLUMN]) if REFS_COLUMN in f.columns else f
+              for k, f in loaded.frames.items()}
+    sources = numbered_sources(frames.values(), groups=_source_groups)
+    numbered = {}
+    for layer_id, frame in frames.items():
+        labels = ref_labels([value for value, _, _ in _source_groups(frame)], sources)
+        numbered[layer_id] = _NUMBERED.get(
+            [frame], tuple(sorted(labels.items())), lambda f=frame, lb=labels: with_refs(f, lb))
+    return replace(loaded, frames=numbered)

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard import _map
+from dashboard._data import numbered_layers
 from dashboard._sidebar import DAY, layer_key, md_text
 from dashboard.identity import team_mode
 from dashboard.team_edit import session_store, session_user
@@ -98,7 +99,7 @@ def state_key(files: tuple) -> tuple:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _layers(files: tuple, key: tuple) -> LoadedLayers:
     known = dt.datetime.fromisoformat(key[2]) if key[2] else None
-    return get_store(files).loaded_layers(load_catalog(), known_on=known)
+    return numbered_layers(get_store(files).loaded_layers(load_catalog(), known_on=known))
 
 
 def store_layers(files: tuple, key: tuple) -> LoadedLayers | None:

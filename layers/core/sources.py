@@ -176,8 +176,23 @@ def number_frames(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataF
 def _with_refs(frame: gpd.GeoDataFrame, sources: Sequence[Source]) -> gpd.GeoDataFrame:
     if "source" not in frame.columns or frame.empty:
         return frame
-    labels = {value: ", ".join(map(str, reference_numbers(value, sources)))
-              for value in frame["source"].dropna().unique()}
+    return with_refs(frame, ref_labels(frame["source"].dropna().unique(), sources))
+
+
+def ref_labels(values: Iterable[Any], sources: Sequence[Source]) -> dict[str, str]:
+    """Each ``source`` value's numbers in the list, as a popup cites them ("3, 7").
+
+    One index of the list for all values (a look-up per value was a walk of the list).
+    """
+    index = {s.reference: s.number for s in sources}
+    return {str(value): ", ".join(str(index[r]) for r in split_references(value) if r in index)
+            for value in values}
+
+
+def with_refs(frame: gpd.GeoDataFrame, labels: dict[str, str]) -> gpd.GeoDataFrame:
+    """A copy of ``frame`` with its ``source_refs`` column from :func:`ref_labels`."""
+    if "source" not in frame.columns or frame.empty:
+        return frame
     numbered = frame.copy()
     numbered[REFS_COLUMN] = frame["source"].map(labels).fillna("")
     numbered.attrs = dict(frame.attrs)

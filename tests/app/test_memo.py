@@ -87,3 +87,46 @@ def test_after_an_edit_a_page_regroups_only_the_edited_layers_cut(monkeypatch):
     again = _data.shown_layers(loaded, view)
     assert len(grouped) == 1  # only the edited layer's cut
     assert _numbers(again) == _numbers(unmemoised(again))
+
+
+def test_the_stores_layers_are_numbered_once_and_unchanged_layers_keep_their_frame():
+    """numbered_layers: the files' numbers, and after an edit the same frames where unchanged."""
+    from dashboard import _data
+    from layers.core import sources
+    from layers.core.catalog import load_catalog
+    from layers.core.loaded import LoadedLayers
+    from layers.ingest.catalog_layers import load_catalog_layers
+    from tests.conftest import GEODATA
+
+    catalog = load_catalog(GEODATA / "catalog.toml")
+    files = load_catalog_layers(catalog)  # numbered when loaded (number_frames)
+
+    def as_stored() -> LoadedLayers:  # the store's frames come without numbers
+        held = LoadedLayers(catalog)
+        held.frames.update({k: f.drop(columns=[sources.REFS_COLUMN])
+                            for k, f in files.frames.items()})
+        return held
+
+    _data._NUMBERED.clear()
+    stored = as_stored()
+    first = _data.numbered_layers(stored)
+    assert sources.REFS_COLUMN not in stored.frames["events"].columns  # a numbered copy
+    for key, frame in first.frames.items():  # the same numbers the files get
+        assert list(frame[sources.REFS_COLUMN]) == list(files.frames[key][sources.REFS_COLUMN])
+
+    # An edit to one event that cites a new first source: numbers move where they must.
+    edited = stored.frames["events"].copy()
+    edited.loc[edited.index[0], "source"] = "AAA Agency 1 Jan 2025"
+    again = LoadedLayers(catalog)
+    again.frames.update({**stored.frames, "events": edited})
+    second = _data.numbered_layers(again)
+    assert second.frames["events"][sources.REFS_COLUMN].iloc[0] == "1"
+    moved = {k for k in files.frames
+             if list(second.frames[k][sources.REFS_COLUMN])
+             != list(first.frames[k][sources.REFS_COLUMN])}
+    assert "events" in moved
+    # A third version that changes nothing of the numbers hands back the same frames.
+    third = LoadedLayers(catalog)
+    third.frames.update(again.frames)
+    kept = _data.numbered_layers(third)
+    assert all(kept.frames[k] is second.frames[k] for k in files.frames)
