@@ -196,6 +196,11 @@ def shown_layers(loaded: LoadedLayers, view: MapView) -> list[tuple[LayerSpec, g
     session on it, costs a look-up instead of numbering every source again.
     """
     cut = view_layers(loaded, view)
+    if all(REFS_COLUMN in frame.columns or "source" not in frame.columns for _, frame in cut):
+        # Every layer carries its numbers (the files' and the store's layers are numbered
+        # once when loaded): nothing to number. The view's list is gathered where it is
+        # shown (the Sources panel, the exports), not on every step.
+        return list(cut)
     key = tuple((spec.id, repr(spec)) for spec, _ in cut)
     return list(_SHOWN.get([frame for _, frame in cut], key, lambda: with_source_numbers(
         cut, numbered_sources((frame for _, frame in cut), groups=_source_groups))[0]))

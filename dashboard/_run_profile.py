@@ -2,9 +2,10 @@
 
 A load run's server times say how long runs took, not on what. With the variable
 set, each run of the page is profiled on its own thread (``cProfile`` in Python
-3.11 profiles the thread that enables it) and the runs of one cause are summed
-per process into ``<dir>/<pid>-<cause>.prof``, written every few runs so a killed
-process leaves what it had. Unset, it costs nothing.
+3.11 profiles the thread that enables it), in that thread's CPU time, and the
+runs of one cause are summed per process into ``<dir>/<pid>-<cause>.prof``,
+written every few runs so a killed process leaves what it had. Unset, it costs
+nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import cProfile
 import os
 import pstats
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +32,9 @@ def profiled(cause: str) -> Iterator[None]:
     if not folder:
         yield
         return
-    prof = cProfile.Profile()
+    # The thread's CPU clock: under load the wall clock charges a function with the
+    # time its thread waited for the interpreter lock, wherever the wait fell.
+    prof = cProfile.Profile(time.thread_time)
     prof.enable()
     try:
         yield

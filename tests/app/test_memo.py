@@ -130,3 +130,28 @@ def test_the_stores_layers_are_numbered_once_and_unchanged_layers_keep_their_fra
     third.frames.update(again.frames)
     kept = _data.numbered_layers(third)
     assert all(kept.frames[k] is second.frames[k] for k in files.frames)
+
+
+def test_a_view_of_numbered_layers_numbers_nothing(monkeypatch):
+    """shown_layers: layers numbered when loaded are cut, not grouped or numbered again."""
+    import datetime as dt
+
+    from dashboard import _data
+    from layers.core import sources
+    from layers.core.catalog import load_catalog
+    from layers.core.view import MapView
+    from layers.ingest.catalog_layers import load_catalog_layers
+    from tests.conftest import GEODATA
+
+    loaded = load_catalog_layers(load_catalog(GEODATA / "catalog.toml"))
+    grouped: list[int] = []
+    monkeypatch.setattr(_data, "source_groups", lambda f: grouped.append(id(f)) or [])
+    _data._GROUPS.clear()
+    shown = _data.shown_layers(loaded, MapView(day=dt.date(2024, 12, 8),
+                                               layer_ids=tuple(loaded.frames)))
+    assert grouped == []
+    events = next(frame for spec, frame in shown if spec.id == "events")
+    full = loaded.frames["events"].set_index("id")[sources.REFS_COLUMN]
+    assert len(events) > 0
+    assert all(full[fid] == refs for fid, refs in zip(events["id"], events[sources.REFS_COLUMN],
+                                                       strict=True))
