@@ -121,7 +121,9 @@ def numbered_sources(frames: Iterable[gpd.GeoDataFrame | pd.DataFrame], *,
     """
     skip = set(exclude)
     group = groups or source_groups
-    supports: dict[str, list[str]] = {}
+    # Each reference's feature names in first-seen order (a dict as an ordered set: one
+    # source cited by 100,000 events took 70 s as a list searched per name).
+    supports: dict[str, dict[str, None]] = {}
     known: dict[str, int] = {}
     for frame in frames:
         for value, names, refs in group(frame):
@@ -132,8 +134,7 @@ def numbered_sources(frames: Iterable[gpd.GeoDataFrame | pd.DataFrame], *,
             for ref in split:
                 if ref in skip:
                     continue
-                cited = supports.setdefault(ref, [])
-                cited.extend(n for n in names if n not in cited)
+                supports.setdefault(ref, {}).update(dict.fromkeys(names))
     parsed = {ref: parse_reference(ref) for ref in supports}
     fresh = sorted((ref for ref in supports if ref not in known),
                    key=lambda r: (parsed[r][0].casefold(), date_key(parsed[r][1]), r))

@@ -102,3 +102,11 @@ def test_html_export_carries_the_catalog_numbers() -> None:
     for item in cited:
         number, ref = item[1:].split("] ", 1)
         assert numbers[ref] == int(number), item
+
+
+def test_one_source_behind_many_features_lists_each_name_once_in_order() -> None:
+    """A generated layer cites one source for 20,000 events (the scale set: 100,000)."""
+    names = [f"event {i}" for i in range(20_000)]
+    frame = _frame([(name, "Generator 1 Jan 2025") for name in names + names[:5]])
+    (source,) = src.numbered_sources([frame])
+    assert source.supports == tuple(names)
