@@ -72,3 +72,18 @@ def test_a_failed_restore_turns_the_lowering_off(monkeypatch):
 def _lower_once() -> bool:
     with _priority.lowered(1) as lowered:
         return lowered
+
+
+def test_the_interpreter_lock_changes_hands_sooner_never_later():
+    import sys
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)  # Python's default
+        assert _priority.share_interpreter() == pytest.approx(0.005)
+        assert sys.getswitchinterval() == pytest.approx(_priority.SWITCH_SECONDS)
+        sys.setswitchinterval(0.0001)  # someone wanted it shorter still: left alone
+        _priority.share_interpreter()
+        assert sys.getswitchinterval() == pytest.approx(0.0001)
+    finally:
+        sys.setswitchinterval(before)
