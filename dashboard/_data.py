@@ -21,8 +21,8 @@ from layers.core.catalog import LayerSpec, geodata_dir, load_catalog
 from layers.core.loaded import LoadedLayers
 from layers.core.sources import (
     REFS_COLUMN,
+    number_frames,
     numbered_sources,
-    ref_labels,
     source_groups,
     with_refs,
     with_source_numbers,
@@ -189,11 +189,13 @@ _SHOWN = IdentityMemo(256)
 
 
 def shown_layers(loaded: LoadedLayers, view: MapView) -> list[tuple[LayerSpec, gpd.GeoDataFrame]]:
-    """The view's layers as of its date, with their source numbers (once per view).
+    """The view's layers as of its date, with their source numbers.
 
-    The as-of cuts are the same frames for the same layer and date
-    (:func:`layers.core.view.layer_as_of`), so a step back to a date, or another
-    session on it, costs a look-up instead of numbering every source again.
+    Loaded layers carry their numbers (:func:`numbered_layers`, the files' loader), so
+    a view of them is its as-of cuts as they are. A view with a layer that has none
+    (an upload, an analysis overlay) is numbered once per view: the cuts are the same
+    frames for the same layer and date (:func:`layers.core.view.layer_as_of`), so a
+    step back to a date, or another session on it, costs a look-up.
     """
     cut = view_layers(loaded, view)
     if all(REFS_COLUMN in frame.columns or "source" not in frame.columns for _, frame in cut):
@@ -216,13 +218,16 @@ def _source_groups(frame: gpd.GeoDataFrame) -> list[tuple[str, list[str], str]]:
     An edit changes one layer: the page's other layers keep their cuts (the same
     frames for the same date), so after an edit each page regroups only the edited
     layer's cut instead of all of them (on every page of the process, each on its
-    own date). The numbers themselves are still made per view, as before.
+    own date).
     """
     return _GROUPS.get([frame], "groups", lambda: source_groups(frame))
 
 
-#: The store's layers with their source numbers, per loaded frame and numbering.
-_NUMBERED = IdentityMemo(64)
+#: The store's layers with their source numbers, per loaded frame and numbering; and each
+#: loaded frame's sources grouped. Small: each entry holds a whole layer (100,000 rows at
+#: scale), and a process needs the current version's few layers and the one before.
+_NUMBERED = IdentityMemo(16)
+_LOADED_GROUPS = IdentityMemo(16)
 
 
 def numbered_layers(loaded: LoadedLayers) -> LoadedLayers:
@@ -237,12 +242,8 @@ def numbered_layers(loaded: LoadedLayers) -> LoadedLayers:
     store version, a layer whose numbers did not change keeps its numbered frame (the
     same object), and with it the timeline parts and as-of cuts made from it.
     """
-    frames = {k: f.drop(columns=[REFS_COLUMN]) if REFS_COLUMN in f.columns else f
-              for k, f in loaded.frames.items()}
-    sources = numbered_sources(frames.values(), groups=_source_groups)
-    numbered = {}
-    for layer_id, frame in frames.items():
-        labels = ref_labels([value for value, _, _ in _source_groups(frame)], sources)
-        numbered[layer_id] = _NUMBERED.get(
-            [frame], tuple(sorted(labels.items())), lambda f=frame, lb=labels: with_refs(f, lb))
-    return replace(loaded, frames=numbered)
+    return replace(loaded, frames=number_frames(
+        loaded.frames, groups=lambda f: _LOADED_GROUPS.get([f], "groups",
+                                                           lambda: source_groups(f)),
+        numbered=lambda f, labels: _NUMBERED.get(
+            [f], tuple(sorted(labels.items())), lambda: with_refs(f, labels))))

@@ -48,7 +48,6 @@ def _alone() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-
 @st.fragment
 def live_map(catalog: Catalog, basemap: str, view: MapView,
              bounds: tuple[dt.date, dt.date], shown: list[_map.ShownLayer]) -> None:

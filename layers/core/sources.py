@@ -163,15 +163,33 @@ def source_groups(frame: pd.DataFrame) -> list[tuple[str, list[str], str]]:
     return out
 
 
-def number_frames(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
-    """Copies of the catalog's layers with ``source_refs``, numbered across all of them.
+def number_frames(frames: dict[str, gpd.GeoDataFrame], *,
+                  groups: Callable[[pd.DataFrame], Iterable[tuple[str, list[str], str]]]
+                  | None = None,
+                  numbered: Callable[[gpd.GeoDataFrame, dict[str, str]], gpd.GeoDataFrame]
+                  | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """Copies of the layers with ``source_refs``, numbered across all of them.
 
-    Done once when the catalog is loaded, so a source keeps its number on every date, in
-    every popup (built once per loaded row) and in every export.
+    Done once when the layers are loaded (the catalog's files, the store's version), so a
+    source keeps its number on every date, in every popup (built once per loaded row)
+    and in every export.
+
+    Parameters
+    ----------
+    groups
+        :func:`source_groups`, or a caller's memo of it (see :func:`numbered_sources`).
+    numbered
+        Makes a layer's numbered copy from its :func:`ref_labels` (default
+        :func:`with_refs`); a caller's memo can hand back the copy it made for the same
+        layer and labels, so an unchanged layer stays the same object.
     """
-    stripped = {k: f.drop(columns=[REFS_COLUMN], errors="ignore") for k, f in frames.items()}
-    sources = numbered_sources(stripped.values())
-    return {k: _with_refs(f, sources) for k, f in stripped.items()}
+    group = groups or source_groups
+    make = numbered or with_refs
+    stripped = {k: f.drop(columns=[REFS_COLUMN]) if REFS_COLUMN in f.columns else f
+                for k, f in frames.items()}
+    sources = numbered_sources(stripped.values(), groups=group)
+    return {k: make(f, ref_labels([value for value, _, _ in group(f)], sources))
+            for k, f in stripped.items()}
 
 
 def _with_refs(frame: gpd.GeoDataFrame, sources: Sequence[Source]) -> gpd.GeoDataFrame:
