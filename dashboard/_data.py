@@ -17,7 +17,8 @@ import geopandas as gpd
 import streamlit as st
 
 from dashboard._memo import IdentityMemo
-from layers.core.catalog import LayerSpec, geodata_dir, load_catalog
+from dashboard._snapshot import file_stamps
+from layers.core.catalog import LayerSpec, load_catalog
 from layers.core.loaded import LoadedLayers
 from layers.core.sources import (
     REFS_COLUMN,
@@ -60,7 +61,7 @@ def file_fingerprint() -> tuple:
     held = getattr(_RUN, "held", None)
     if run is not None and held is not None and held[0] is run:
         return held[1]
-    stamps = _stamps()
+    stamps = file_stamps()
     if run is not None:
         _RUN.held = (run, stamps)
     return stamps
@@ -72,18 +73,6 @@ def _run_token() -> object | None:
 
     ctx = get_script_run_ctx(suppress_warning=True)
     return None if ctx is None else ctx.cursors
-
-
-def _stamps() -> tuple:
-    root = geodata_dir()
-    stamps = []
-    for path in sorted(root.glob("*.toml")) + sorted(root.glob("*.geojson")) + sorted(
-            root.glob("basemap/*.geojson")):
-        try:
-            stamps.append((path.name, path.stat().st_mtime_ns))
-        except OSError:
-            continue
-    return (str(root), tuple(stamps))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

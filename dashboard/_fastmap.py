@@ -25,9 +25,9 @@ from typing import Any
 import branca
 import folium
 import folium.elements
-import streamlit as st
 import streamlit_folium as stf
 
+from dashboard._first_paint import show_map
 from layers.render.assets import content_name, write_once
 
 
@@ -139,22 +139,32 @@ def external_ground(base: BaseArgs, folder: Path, url_prefix: str) -> BaseArgs:
         script, key, False))
 
 
-def show(base: BaseArgs, feature_group: str, *, key: str, height: int,
-         returned_objects: Sequence[str], center: tuple[float, float] | None = None,
-         zoom: float | None = None) -> Any:
-    """Call the map component like ``st_folium(..., use_container_width=True)`` would.
+def component_args(base: BaseArgs, feature_group: str, *, key: str, height: int,
+                   returned_objects: Sequence[str], center: tuple[float, float] | None = None,
+                   zoom: float | None = None) -> dict[str, Any]:
+    """The arguments ``st_folium(..., use_container_width=True)`` would give the component.
 
-    Returns the component's value (what the frame last reported), as ``st_folium``.
+    All but the change callback (:func:`dashboard._first_paint.show_map` adds it), so
+    a new page's first map can be kept on disk and sent as it is.
     """
-    hash_key = base.leaflet_hash(key)
-
-    def on_change() -> None:
-        st.session_state[key] = st.session_state.get(hash_key, {})
-
-    return stf._component_func(
+    return dict(
         script=base.script, header=base.header, html=base.html, id=base.map_id,
-        key=hash_key, height=height, width=None, returned_objects=list(returned_objects),
+        key=base.leaflet_hash(key), height=height, width=None,
+        returned_objects=list(returned_objects),
         default={k: v for k, v in base.defaults.items() if k in returned_objects},
         zoom=zoom, center=center, feature_group=feature_group, return_on_hover=False,
         layer_control=None, pixelated=False, css_links=list(base.css_links),
-        js_links=list(base.js_links), on_change=on_change, wrap_longitude=False)
+        js_links=list(base.js_links), wrap_longitude=False)
+
+
+def show(base: BaseArgs, feature_group: str, *, key: str, height: int,
+         returned_objects: Sequence[str], center: tuple[float, float] | None = None,
+         zoom: float | None = None) -> dict[str, Any]:
+    """Call the map component like ``st_folium(..., use_container_width=True)`` would.
+
+    Returns the arguments it was called with (:func:`component_args`).
+    """
+    args = component_args(base, feature_group, key=key, height=height,
+                          returned_objects=returned_objects, center=center, zoom=zoom)
+    show_map(args)
+    return args

@@ -25,6 +25,7 @@ import geopandas as gpd
 import streamlit as st
 
 from dashboard import _data, _fastmap, _timeline
+from dashboard._first_paint import MAP_KEY, show_map
 from layers.core.catalog import Catalog, LayerSpec
 from layers.core.view import Overlay
 from layers.render import assets, webmap
@@ -33,10 +34,6 @@ from layers.render.webmap_fast import feature_group_script
 
 ShownLayer = tuple[LayerSpec, gpd.GeoDataFrame]
 
-MAP_KEY = "map"
-#: Session key: absent before a session's first run, "rest" once that run has drawn its
-#: map and goes on with the sidebar and panels, "done" after (:func:`dashboard.app.main`).
-FIRST = "_first_map"
 #: Session keys: the view the frame is built with; the analysis panel's "fly to".
 HOME, FOCUS = "map_home", "map_focus"
 #: Session key: the attribute table's selected feature, whose popup the frame opens.
@@ -166,15 +163,10 @@ def _zoom() -> float:
         return float(webmap.START_ZOOM)
 
 
-def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer], *,
-         day: dt.date | None = None, bounds: tuple[dt.date, dt.date] | None = None,
-         overlays: Sequence[Overlay] = ()) -> None:
-    """Draw the map with the as-of layers ``shown``, flying to ``map_focus`` if it changed.
-
-    The base map is rendered once (:func:`_base`); the layers come as the script
-    :func:`layers.render.webmap_fast.feature_group_script` writes, each row built once
-    per loaded file and each date's geometry once per zoom band.
-    """
+def map_args(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer], *,
+             day: dt.date | None = None, bounds: tuple[dt.date, dt.date] | None = None,
+             overlays: Sequence[Overlay] = ()) -> dict[str, Any]:
+    """The map component's arguments for the as-of layers ``shown`` (:func:`draw`)."""
     center, zoom = _focus()
     home = st.session_state.get(HOME)
     # The files' fingerprint, not the store's version: the frame depends on the catalog and
@@ -188,8 +180,23 @@ def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer], *,
         script = feature_group_script(shown, zoom=_zoom(),
                                       sources=_data.loaded_layers().frames)
     script += open_script(st.session_state.get(OPEN))
-    _fastmap.show(base, script, key=MAP_KEY, height=HEIGHT, returned_objects=RETURNED,
-                  center=center, zoom=zoom)
+    return _fastmap.component_args(base, script, key=MAP_KEY, height=HEIGHT,
+                                   returned_objects=RETURNED, center=center, zoom=zoom)
+
+
+def draw(catalog: Catalog, basemap: str, shown: Sequence[ShownLayer], *,
+         day: dt.date | None = None, bounds: tuple[dt.date, dt.date] | None = None,
+         overlays: Sequence[Overlay] = ()) -> dict[str, Any]:
+    """Draw the map with the as-of layers ``shown``, flying to ``map_focus`` if it changed.
+
+    The base map is rendered once (:func:`_base`); the layers come as the script
+    :func:`layers.render.webmap_fast.feature_group_script` writes, each row built once
+    per loaded file and each date's geometry once per zoom band. Returns the
+    component's arguments (a new page's are kept: :mod:`dashboard._snapshot`).
+    """
+    args = map_args(catalog, basemap, shown, day=day, bounds=bounds, overlays=overlays)
+    show_map(args)
+    return args
 
 
 def rebase_on_current_view() -> None:

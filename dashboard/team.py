@@ -26,7 +26,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from dashboard._map import FIRST, fit_css
+from dashboard._first_paint import FIRST
+from dashboard._map import fit_css
 from dashboard._priority import WATCH_NICE, lowered, share_interpreter
 from dashboard._run_profile import profiled
 from dashboard._sidebar import md_text
@@ -142,23 +143,14 @@ def page_css() -> str:
     return LATEST_CSS if team_mode() else ""
 
 
-#: Session key of the open tab under the map (team mode: only that one runs).
-MAIN_TAB = "main_tab"
-
-
-def tab_options() -> dict[str, str]:
-    """``st.tabs`` options for the tabs under the map: only the open one runs.
-
-    Every hidden panel cost every date step (the export previews, the edit panel's
-    store reads), and on a new page the browser drew all of them before the map
-    was ready. A tab's content runs only when it is open (clicking a tab reruns the
-    page), alone as in the team deployment.
-    """
-    return {"key": MAIN_TAB, "on_change": "rerun"}
-
-
 def runs(tab: object) -> bool:
-    """True when the content of ``tab`` (made with :func:`tab_options`) should run."""
+    """True when the content of ``tab`` should run: only the open tab's does.
+
+    The tabs under the map (:func:`dashboard._first_paint.layout`) rerun the page when
+    one is picked. Every hidden panel cost every date step (the export previews, the
+    edit panel's store reads), and on a new page the browser drew all of them before
+    the map was ready.
+    """
     return bool(getattr(tab, "open", True))
 
 
