@@ -206,12 +206,30 @@ def hold(no_page: float) -> None:
             time.sleep(left)
 
 
+#: Keys of the states this process has read (a page or the warm-up did): no kept map then.
+_READ: set[str] = set()
+
+
+def mark_read(key: str | None) -> None:
+    """Say that this process holds what the state ``key`` needs: new pages read at once.
+
+    A kept first map saves a new process seconds; a process that has read the layers
+    builds a first map in a fraction of that, and its page's panels need not wait
+    for a kept map's pause.
+    """
+    if key:
+        _READ.add(key)
+
+
 def paint() -> Painted | None:
-    """On a new page, the kept first map and its header, if they still hold; else None."""
+    """On a new page, the kept first map and its header, if they still hold; else None.
+
+    Only in a process that has not read the state yet (:func:`mark_read`).
+    """
     if FIRST in st.session_state or len(st.query_params):
         return None
     key = _snapshot.key()
-    kept = _snapshot.read(key) if key else None
+    kept = _snapshot.read(key) if key and key not in _READ else None
     if kept is None:
         st.session_state[KEPT_KEY] = key
         return None

@@ -283,6 +283,7 @@ def main(painted: _first_paint.Painted | None = None) -> None:
     for name, value in _url.changes(st.query_params, wanted).items():
         st.query_params[name] = value
     st.session_state[_first_paint.FIRST] = "done"
+    _first_paint.mark_read(st.session_state.get(_first_paint.KEPT_KEY))
     if first and view.overlays:  # the first map had the catalog's layers only: add the rest
         st.rerun()
 

@@ -59,7 +59,7 @@ LATER = 15.0
 HOLD_NO_PAGE = 3.0
 
 
-def _first_map_kept() -> bool:
+def _first_map_kept(key: str | None) -> bool:
     """True when a new page's first map is kept and still holds (:mod:`dashboard._snapshot`).
 
     Such a page draws its map before reading anything; the warm-up's reads would then
@@ -69,7 +69,6 @@ def _first_map_kept() -> bool:
     """
     from dashboard import _snapshot
 
-    key = _snapshot.key()
     return key is not None and _snapshot.read(key) is not None
 
 
@@ -178,15 +177,17 @@ def warm_up() -> None:
         # data frames), before the first page comes: 0.7 s off a kept first map.
         _import(EARLY_MODULES)
         lap("libraries")
-        if _first_map_kept():  # a page may draw it from disk: its browser goes first
-            from dashboard._first_paint import hold
+        from dashboard import _first_paint, _snapshot
 
-            hold(HOLD_NO_PAGE)
+        key = _snapshot.key()
+        if _first_map_kept(key):  # a page may draw it from disk: its browser goes first
+            _first_paint.hold(HOLD_NO_PAGE)
             lap("held")
         logging.getLogger(CONTEXT_LOGGER).addFilter(_NoContextNotes())
         _import(FIRST_MAP_MODULES)
         lap("modules")
         read_first_page(lap)
+        _first_paint.mark_read(key)  # new pages now build their first map at once
         _import(PANEL_MODULES)
         lap("panels")
         log.info("Warm-up: first page read in %.1f s (%s).", time.perf_counter() - start,
