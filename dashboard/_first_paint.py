@@ -239,6 +239,11 @@ def paint() -> Painted | None:
     st.session_state[FIRST] = "rest"
     st.session_state[KEPT_KEY] = key
     frame.waiting.caption("Loading the date and layer controls…")  # no reflow when they come
+    if not _PAINTED.is_set():
+        from streamlit.logger import get_logger
+
+        get_logger(__name__).info("First map sent from disk (%s) before reading the layers; "
+                                  "the page reads and checks it.", kept.key[:12])
     _PAINTED.set()
     give_way(pause_for(kept.args))
     return Painted(frame=frame, kept=kept)

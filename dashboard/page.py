@@ -134,6 +134,10 @@ def _first_map(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date],
         _first_paint.show_map(args)
         _first_paint.keep(header, args)
     elif _first_paint.keep(header, args, sent=painted.kept):
+        from streamlit.logger import get_logger
+
+        get_logger(__name__).warning("The first map sent from disk differed from the data "
+                                     "read: replaced, and kept anew.")
         st.rerun()
 
 
