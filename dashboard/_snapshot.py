@@ -18,7 +18,8 @@ originals (:func:`layers.core.catalog.geodata_dir`,
 What the key holds: this format; Python's version; the size and time of every
 source and asset file of ``dashboard/`` and ``layers/``; the installed
 libraries the map is made with (the time and size of each one's ``__init__``);
-every ``BRIEFING_*`` setting; the catalog's folder and its files' times (as
+every ``BRIEFING_*`` setting but the few that never change the map
+(:data:`NOT_IN_THE_MAP`); the catalog's folder and its files' times (as
 :func:`file_stamps`); and the embedded store's write counter. A server store
 (``BRIEFING_STORE``) or the team deployment (whose map depends on who signs in)
 are never kept.
@@ -53,6 +54,9 @@ KEEP = 32
 LIBRARIES = ("streamlit", "streamlit_folium", "folium", "branca", "jinja2", "geopandas",
              "shapely", "pandas", "pyarrow", "numpy", "pyproj")
 _OFF = {"", "0", "off", "no", "false", "none"}
+#: Settings that change how the page runs, never what its first map shows.
+NOT_IN_THE_MAP = frozenset({"BRIEFING_FIRST_MAP_PAUSE", "BRIEFING_STEP_LOG",
+                            "BRIEFING_PROFILE_DIR"})
 #: A static file named in the arguments (``/app/static/...``), up to a quote or space.
 _STATIC_REF = re.compile(re.escape(STATIC_URL) + r"/([A-Za-z0-9_./-]+)")
 
@@ -147,7 +151,8 @@ def key() -> str | None:
     version = store_version(path) if path is not None else None
     if version is None:
         return None
-    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("BRIEFING_"))
+    settings = sorted((k, v) for k, v in os.environ.items()
+                      if k.startswith("BRIEFING_") and k not in NOT_IN_THE_MAP)
     text = json.dumps([FORMAT, sys.version, _code_stamps(), settings, file_stamps(),
                        str(path.resolve()), version], default=str)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -113,8 +113,13 @@ def _full(shown: Sequence[ShownLayer],
 
 
 def _server_seq(day: dt.date) -> int:
-    """The sequence number of the server's date: new only when the server moved it."""
-    if st.session_state.get(SEQ_DAY) != day:
+    """The sequence number of the server's date: new only when the server moved it.
+
+    A session sent a kept first map (:mod:`dashboard._first_paint`) has none yet when
+    its frame first reports a day (:func:`adopt_frame_day`): it starts at 1, as the
+    kept map's script does, so the frame does not take it for a move of the server's.
+    """
+    if SEQ not in st.session_state or st.session_state.get(SEQ_DAY) != day:
         st.session_state[SEQ] = int(st.session_state.get(SEQ, 0)) + 1
         st.session_state[SEQ_DAY] = st.session_state[SEQ_SHOWN] = day
     return int(st.session_state[SEQ])

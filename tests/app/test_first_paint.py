@@ -96,6 +96,8 @@ def test_the_key_follows_files_store_settings_and_code(kept_dir: Path, store: Pa
     after_write = _snapshot.key()
     assert after_write not in (first, after_file)
 
+    monkeypatch.setenv("BRIEFING_FIRST_MAP_PAUSE", "3")  # how the page runs, not its map
+    assert _snapshot.key() == after_write
     monkeypatch.setenv("BRIEFING_SOMETHING_NEW", "1")
     assert _snapshot.key() != after_write
 

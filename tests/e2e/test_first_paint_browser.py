@@ -10,6 +10,7 @@ the same map, header and date, with no script error and nothing asked of the net
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -77,3 +78,41 @@ def test_a_restarted_server_sends_the_kept_first_map_then_the_page(tmp_path: Pat
     assert third["date_box"] == second["date_box"] == third["day"]
     # The page read the data and kept the same map: the frame was not rebuilt or moved.
     assert third["after"] == {k: third[k] for k in ("day", "zones", "shown")}
+
+
+def test_a_day_moved_while_the_kept_map_is_drawn_lands(tmp_path: Path) -> None:
+    """The analyst steps the date during the kept map's pause, before the page has read
+    anything: the frame's report starts a run (the first is stopped), and the page
+    follows that day (header, date box) with no error."""
+    require_chromium()
+    env = {"BRIEFING_WORKSPACE": str(tmp_path / "workspace"),
+           "BRIEFING_CACHE_DIR": str(tmp_path / "cache")}
+    for n in range(2):  # the store, then a kept first map
+        folder = tmp_path / f"start{n}"
+        folder.mkdir()
+        with app_server(folder, env=env, timeout=90) as url:
+            _open(url)
+    folder = tmp_path / "moved"
+    folder.mkdir()
+    with app_server(folder, env={**env, "BRIEFING_FIRST_MAP_PAUSE": "4"}, timeout=90) as url, \
+            offline_page() as (page, log):
+        page.goto(url)
+        frame = page.wait_for_selector(FRAME, timeout=90_000).content_frame()
+        frame.wait_for_function("() => window.__bmTimelineDrawn", timeout=30_000)
+        first = frame.evaluate(SEEN_JS)["day"]
+        frame.locator(".bm-tl-range").focus()
+        page.keyboard.press("Shift+ArrowRight")  # a week on, well within the pause
+        frame.wait_for_function(f"() => map_div.getContainer().getAttribute('data-bm-day') "
+                                f"> '{first}'", timeout=5_000)
+        moved = frame.evaluate(SEEN_JS)["day"]
+        wait_until(page, lambda: page.get_by_role("group", name="As of").count() > 0,
+                   "the sidebar's date control", timeout=60)
+        wait_for_app_run(page)
+        day = dt.date.fromisoformat(moved)
+        wait_until(page, lambda: f"{day:%a %d %b %Y}" in page.locator("h4").first.inner_text(),
+                   f"the header to say {day}")
+        assert frame.evaluate(SEEN_JS)["day"] == moved
+        assert log.page_errors == [] and log.blocked == []
+    server_log = (folder / "server.log").read_text(encoding="utf-8")
+    assert "First map sent from disk" in server_log
+    assert "Traceback" not in server_log, server_log[-3000:]
