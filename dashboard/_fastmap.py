@@ -27,7 +27,6 @@ import folium
 import folium.elements
 import streamlit_folium as stf
 
-from dashboard._first_paint import show_map
 from layers.render.assets import content_name, write_once
 
 
@@ -144,8 +143,9 @@ def component_args(base: BaseArgs, feature_group: str, *, key: str, height: int,
                    zoom: float | None = None) -> dict[str, Any]:
     """The arguments ``st_folium(..., use_container_width=True)`` would give the component.
 
-    All but the change callback (:func:`dashboard._first_paint.show_map` adds it), so
-    a new page's first map can be kept on disk and sent as it is.
+    All but the change callback (:func:`dashboard._first_paint.show_map` adds it and
+    calls the component), so a new page's first map can be kept on disk and sent as
+    it is.
     """
     return dict(
         script=base.script, header=base.header, html=base.html, id=base.map_id,
@@ -155,16 +155,3 @@ def component_args(base: BaseArgs, feature_group: str, *, key: str, height: int,
         zoom=zoom, center=center, feature_group=feature_group, return_on_hover=False,
         layer_control=None, pixelated=False, css_links=list(base.css_links),
         js_links=list(base.js_links), wrap_longitude=False)
-
-
-def show(base: BaseArgs, feature_group: str, *, key: str, height: int,
-         returned_objects: Sequence[str], center: tuple[float, float] | None = None,
-         zoom: float | None = None) -> dict[str, Any]:
-    """Call the map component like ``st_folium(..., use_container_width=True)`` would.
-
-    Returns the arguments it was called with (:func:`component_args`).
-    """
-    args = component_args(base, feature_group, key=key, height=height,
-                          returned_objects=returned_objects, center=center, zoom=zoom)
-    show_map(args)
-    return args

@@ -9,7 +9,6 @@ served by the app itself.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import replace
 
 import streamlit as st
@@ -88,33 +87,14 @@ def _header(catalog: Catalog, day: dt.date) -> tuple[str, str, str]:
             _sidebar.md_text(catalog.handling))
 
 
-#: Seconds between the first map and the rest of a new page (``BRIEFING_FIRST_MAP_PAUSE``).
-FIRST_MAP_PAUSE = 0.5
-
-
-def _first_map_pause() -> float:
-    """How long the browser has the map to itself before the full page follows.
-
-    Sent at once, the rest of the page (a hundred widgets) reached the browser before
-    it had made the map's frame, and the frame waited for all of it: the map came
-    after the panels, at 2.3 s. Given half a second (the server idle meanwhile, so the
-    frame's files come at once), the frame is up at 0.8 s. Tests without a browser set
-    ``BRIEFING_FIRST_MAP_PAUSE=0``.
-    """
-    try:
-        return max(0.0, min(5.0, float(os.environ.get("BRIEFING_FIRST_MAP_PAUSE",
-                                                      FIRST_MAP_PAUSE))))
-    except ValueError:
-        return FIRST_MAP_PAUSE
-
-
 def _first_map(loaded: LoadedLayers, bounds: tuple[dt.date, dt.date],
                url_state: _url.UrlState, day: dt.date, header: tuple[str, str, str],
                painted: _first_paint.Painted | None) -> None:
     """A session's first map: the URL's (or the catalog's) layers on ``day``, nothing else.
 
     Drawn before the sidebar and the panels (a hundred widgets), which then follow
-    after :func:`_first_map_pause`: sent together, they held the map back by seconds.
+    after a pause (:func:`dashboard._first_paint.pause_for`): sent together, they held
+    the map back by seconds.
     The page's own uploads and analysis overlays join the map on the next run.
 
     A new page without a link's parameters keeps its header and map on disk
@@ -204,7 +184,7 @@ def main(painted: _first_paint.Painted | None = None) -> None:
             _first_map(loaded, bounds, url_state, day, header, painted)
         if painted is None:
             waiting.caption("Loading the date and layer controls…")  # no reflow after
-            _first_paint.give_way(_first_map_pause())  # the browser draws the map first
+            _first_paint.give_way(_first_paint.pause_for())  # the browser draws the map first
 
     # The panels' modules only now: their imports (altair, about a second with the others
     # on a new process) come after a new page's first map, not before it. The Export,

@@ -16,14 +16,16 @@ def _page() -> None:
     from streamlit_folium import st_folium
 
     from dashboard import _fastmap
+    from dashboard._first_paint import show_map
     from layers.core.catalog import load_catalog
     from layers.render import webmap
 
     catalog = load_catalog()
     st_folium(webmap.base_map(catalog), key="a", height=300, use_container_width=True,
               returned_objects=["last_clicked", "zoom"], feature_group_to_add=[])
-    _fastmap.show(_fastmap.base_args(webmap.base_map(catalog)), "", key="b", height=300,
-                  returned_objects=["last_clicked", "zoom"])
+    show_map(_fastmap.component_args(_fastmap.base_args(webmap.base_map(catalog)), "",
+                                     key="b", height=300,
+                                     returned_objects=["last_clicked", "zoom"]))
     st.session_state["done"] = True
 
 
