@@ -9,7 +9,6 @@ for reading it again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +36,7 @@ from layers.render import assets
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def fingerprint() -> tuple[str, tuple]:
+def fingerprint() -> tuple:
     """The files' fingerprint plus the workspace store's state (writes, "as known on")."""
     from dashboard import workspace
 
@@ -49,23 +48,20 @@ def fingerprint() -> tuple[str, tuple]:
 _RUN = threading.local()
 
 
-def file_fingerprint() -> str:
-    """Folder and modification times of the catalog and every file beside it, digested.
+def file_fingerprint() -> tuple:
+    """Folder and modification times of the catalog and every file beside it.
 
     Taken once per page run: a run asks for it several times (the layers, the change
     days, the labels, the base map, the workspace), and each look lists the folder
     and reads every file's time, 4 ms on this machine's disk: 12 ms of a live map's
     rerun in the team deployment, more of a date step. A file saved mid-run shows
-    on the next run, as before. A digest, not the stamps themselves: every cached
-    function keyed by it hashes its arguments on every call, a tuple of tuples element
-    by element (about 600 small hashes a run, the largest item of a date step's
-    own time in a profile), a string at once.
+    on the next run, as before.
     """
     run = _run_token()
     held = getattr(_RUN, "held", None)
     if run is not None and held is not None and held[0] is run:
         return held[1]
-    stamps = hashlib.blake2b(repr(file_stamps()).encode(), digest_size=16).hexdigest()
+    stamps = file_stamps()
     if run is not None:
         _RUN.held = (run, stamps)
     return stamps
@@ -80,7 +76,7 @@ def _run_token() -> object | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(fingerprint: str) -> LoadedLayers:
+def _load(fingerprint: tuple) -> LoadedLayers:
     return load_catalog_layers(load_catalog())
 
 

@@ -129,7 +129,7 @@ def _focus() -> tuple[tuple[float, float] | None, float | None]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _base(fingerprint: str, basemap: str, home: tuple | None,
+def _base(fingerprint: tuple, basemap: str, home: tuple | None,
           _catalog: Catalog) -> _fastmap.BaseArgs:
     """The base map's component arguments, rendered once per files, basemap and home view.
 

@@ -38,7 +38,7 @@ PROBLEM = "workspace:problem"
 
 
 @st.cache_resource(show_spinner="Opening the workspace store…", max_entries=4)
-def _open(files: str, url: str) -> Store | None:
+def _open(files: tuple, url: str) -> Store | None:
     """The store, migrated and seeded from the catalog's files (once per file version)."""
     try:
         store = Store(url)
@@ -50,7 +50,7 @@ def _open(files: str, url: str) -> Store | None:
     return store
 
 
-def get_store(files: str | None = None) -> Store | None:
+def get_store(files: tuple | None = None) -> Store | None:
     """The page's store, or None when it cannot be opened (the files are used then).
 
     In the team deployment it is the shared store as the signed-in user may use it
@@ -82,7 +82,7 @@ def _layers_version(store: Store) -> object:
     return page_version(store_url())
 
 
-def state_key(files: str) -> tuple:
+def state_key(files: tuple) -> tuple:
     """What the page's caches depend on besides the files: store writes and "known on"."""
     store = get_store(files)
     if store is None:
@@ -97,12 +97,12 @@ def state_key(files: str) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _layers(files: str, key: tuple) -> LoadedLayers:
+def _layers(files: tuple, key: tuple) -> LoadedLayers:
     known = dt.datetime.fromisoformat(key[2]) if key[2] else None
     return numbered_layers(get_store(files).loaded_layers(load_catalog(), known_on=known))
 
 
-def store_layers(files: str, key: tuple) -> LoadedLayers | None:
+def store_layers(files: tuple, key: tuple) -> LoadedLayers | None:
     """The catalog's layers as the store holds them (at "known on"), or None for files."""
     if key == ("files",):
         return None
