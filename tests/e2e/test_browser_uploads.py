@@ -167,8 +167,10 @@ def test_valid_upload_is_drawn_and_removed(app_url):
         assert "sites.geojson · 3 features" in page.locator(
             "[data-testid=stSidebar]").inner_text()
         page.locator(".st-key-uploads-remove-upload-sites button:visible").first.click()
-        wait_for(page, lambda: zone_count(page) and colour not in map_fills(page), 60,
-                 "the layer to go")
+        # The frame rebuilds its layers for the new pack (a moment with none drawn): wait
+        # for the zones to be back as well as for the upload to be gone.
+        wait_for(page, lambda: zone_count(page) >= zones and colour not in map_fills(page),
+                 60, "the layer to go and the zones to stay")
         assert zone_count(page) >= zones
         nothing_ran(page, log)
 
